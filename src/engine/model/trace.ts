@@ -1,0 +1,60 @@
+import type { CtState } from './conntrack';
+import type { Hook, TableName } from './ruleset';
+
+/// DESIGN.md section 3 (fixed).
+export type Fate = 'delivered' | 'forwarded' | 'sent' | 'dropped' | 'rejected';
+
+export interface Header {
+  src: string;
+  dst: string;
+  sport?: number;
+  dport?: number;
+}
+
+export interface TraceStep {
+  table: TableName;
+  chain: string;
+  /// 1-based position in its chain; null for a policy or an implicit return.
+  rule: number | null;
+  /// ACCEPT, DROP, REJECT, CONTINUE, JUMP:<chain>, GOTO:<chain>, RETURN, policy:<P>, return, or a NAT target's name.
+  verdict: string;
+  /// Extensions (readers ignore them): the hook the chain runs in, and a LOG target's line.
+  hook?: Hook;
+  log?: string;
+  /// Header before and after a rewrite done by this step (NAT, TTL, TOS ...).
+  before?: Header;
+  after?: Header;
+}
+
+export interface PacketResult {
+  fate: Fate;
+  out: string | null;
+  ctState: CtState;
+  trace: TraceStep[];
+  final: Header | null;
+  generated?: GeneratedResult[];
+  /// Extensions: why the packet ended where it did when no rule says it (no route, forwarding off, TTL).
+  reason?: string;
+  /// Every routing decision and conntrack event, for the diagram.
+  events?: PathEvent[];
+}
+
+export interface GeneratedResult extends PacketResult {
+  /// What was generated: "tcp RST", "icmp 3/3" ...
+  what: string;
+}
+
+/// A point on the packet's path that is not a rule: a routing decision, a conntrack lookup, a NAT rewrite.
+export interface PathEvent {
+  kind: 'route' | 'conntrack' | 'nat' | 'hook' | 'deliver' | 'egress' | 'drop';
+  hook?: Hook;
+  /// Index into `trace` at which it happened (events before step `at`).
+  at: number;
+  detail: string;
+}
+
+export interface SimResult {
+  packets: PacketResult[];
+  /// `iptables-save -c` after the run.
+  counters: string;
+}

@@ -1,0 +1,123 @@
+// -m tcp: ports, flags and options of TCP (libxt_tcp). Loaded implicitly by `-p tcp --dport ...`.
+import type { MatchModule } from '../types';
+import { OptionError } from '../types';
+import { formatRange, inRange, not, parsePortRange, parseUint, type Range } from '../values';
+import { TCP } from '../../model/packet';
+
+/// Flag names as --tcp-flags takes them; ALL is the six classic bits (ECE and CWR are not named).
+const FLAG_NAMES: [string, number][] = [
+  ['FIN', TCP.FIN], ['SYN', TCP.SYN], ['RST', TCP.RST], ['PSH', TCP.PSH], ['ACK', TCP.ACK], ['URG', TCP.URG],
+  ['ALL', 0x3f], ['NONE', 0],
+];
+
+function parseFlags(text: string): number {
+  let bits = 0;
+  for (const name of text.split(',')) {
+    const f = FLAG_NAMES.find(([n]) => n === name.toUpperCase());
+    if (!f) throw new OptionError(`Unknown TCP flag \`${name}'`);
+    bits |= f[1];
+  }
+  return bits;
+}
+
+/// As libxt_tcp prints them: the named bits in header order, NONE for none.
+export function formatTcpFlags(bits: number): string {
+  const names = FLAG_NAMES.slice(0, 6).filter(([, b]) => bits & b).map(([n]) => n);
+  return names.length ? names.join(',') : 'NONE';
+}
+
+interface Flags {
+  mask: number;
+  cmp: number;
+}
+
+export interface TcpOptions {
+  sport: Range | null;
+  sportInv: boolean;
+  dport: Range | null;
+  dportInv: boolean;
+  flags: Flags | null;
+  flagsInv: boolean;
+  option: number | null;
+  optionInv: boolean;
+}
+
+const SYN: Flags = { mask: TCP.FIN | TCP.SYN | TCP.RST | TCP.ACK, cmp: TCP.SYN };
+
+export const tcp: MatchModule<TcpOptions> = {
+  kind: 'match',
+  name: 'tcp',
+  help: 'Match TCP ports, flags and options. Needs -p tcp.',
+  simulated: true,
+  options: [
+    { name: 'sport', aliases: ['source-port'], invert: true, parse: ([v]) => parsePortRange(v), help: 'Source port or range (port:port).' },
+    { name: 'dport', aliases: ['destination-port'], invert: true, parse: ([v]) => parsePortRange(v), help: 'Destination port or range (port:port).' },
+    {
+      name: 'tcp-flags', args: 2, invert: true, values: FLAG_NAMES.map(([n]) => n),
+      parse: ([mask, cmp]) => ({ mask: parseFlags(mask), cmp: parseFlags(cmp) }),
+      help: 'MASK COMP: of the flags in MASK, exactly those in COMP must be set (e.g. SYN,ACK,FIN,RST SYN).',
+    },
+    { name: 'syn', args: 0, invert: true, help: 'Only connection-opening segments: SYN set, ACK, RST and FIN clear.' },
+    { name: 'tcp-option', invert: true, parse: ([v]) => parseUint(v, 255, 'TCP option'), help: 'The TCP option of this kind number is present.' },
+  ],
+  finalize(p, rule) {
+    if (rule.proto !== 6 || rule.protoInv) throw new OptionError('tcp match: only valid for protocol 6 (use -p tcp)');
+    if (p.syn && p['tcp-flags']) throw new OptionError('Only one of `--syn\' or `--tcp-flags\' may be specified');
+    const f = p['tcp-flags'] ?? p.syn;
+    return {
+      sport: p.sport?.value ?? null, sportInv: p.sport?.inv ?? false,
+      dport: p.dport?.value ?? null, dportInv: p.dport?.inv ?? false,
+      flags: p.syn ? SYN : (p['tcp-flags']?.value ?? null), flagsInv: f?.inv ?? false,
+      option: p['tcp-option']?.value ?? null, optionInv: p['tcp-option']?.inv ?? false,
+    };
+  },
+  match(pkt, o) {
+    // Later fragments carry no TCP header: the kernel's tcp match never matches them.
+    if (pkt.fragOffset !== 0) return false;
+    if (o.sport && inRange(pkt.sport, o.sport) === o.sportInv) return false;
+    if (o.dport && inRange(pkt.dport, o.dport) === o.dportInv) return false;
+    if (o.flags && (((pkt.flags & o.flags.mask) === o.flags.cmp) === o.flagsInv)) return false;
+    if (o.option !== null && pkt.tcpOptions.includes(o.option) === o.optionInv) return false;
+    return true;
+  },
+  explain(pkt, o) {
+    if (pkt.fragOffset !== 0) return 'a later fragment has no TCP header';
+    if (o.sport && inRange(pkt.sport, o.sport) === o.sportInv)
+      return `sport ${pkt.sport} is ${o.sportInv ? '' : 'not '}${o.sport.min === o.sport.max ? '' : 'in '}${formatRange(o.sport)}`;
+    if (o.dport && inRange(pkt.dport, o.dport) === o.dportInv)
+      return `dport ${pkt.dport} is ${o.dportInv ? '' : 'not '}${o.dport.min === o.dport.max ? '' : 'in '}${formatRange(o.dport)}`;
+    if (o.flags && (((pkt.flags & o.flags.mask) === o.flags.cmp) === o.flagsInv))
+      return `flags ${formatTcpFlags(pkt.flags & o.flags.mask)} of ${formatTcpFlags(o.flags.mask)} ${o.flagsInv ? 'are' : 'are not'} ${formatTcpFlags(o.flags.cmp)}`;
+    return `TCP option ${o.option} is ${o.optionInv ? '' : 'not '}present`;
+  },
+  save(o) {
+    const out: string[] = [];
+    if (o.sport) out.push(`${not(o.sportInv)}--sport ${formatRange(o.sport)}`);
+    if (o.dport) out.push(`${not(o.dportInv)}--dport ${formatRange(o.dport)}`);
+    if (o.option !== null) out.push(`${not(o.optionInv)}--tcp-option ${o.option}`);
+    if (o.flags) out.push(`${not(o.flagsInv)}--tcp-flags ${formatTcpFlags(o.flags.mask)} ${formatTcpFlags(o.flags.cmp)}`);
+    return out.join(' ');
+  },
+  list(o) {
+    const out = ['tcp'];
+    const port = (label: string, r: Range, inv: boolean) =>
+      `${label}${r.min === r.max ? '' : 's'}:${inv ? '!' : ''}${formatRange(r)}`;
+    if (o.sport) out.push(port('spt', o.sport, o.sportInv));
+    if (o.dport) out.push(port('dpt', o.dport, o.dportInv));
+    if (o.option !== null) out.push(`option=${o.optionInv ? '!' : ''}${o.option}`);
+    if (o.flags) out.push(`flags:${o.flagsInv ? '!' : ''}0x${o.flags.mask.toString(16).padStart(2, '0')}/0x${o.flags.cmp.toString(16).padStart(2, '0')}`);
+    return out.join(' ');
+  },
+  xlate(o) {
+    const parts: string[] = [];
+    const range = (r: Range) => (r.min === r.max ? String(r.min) : `${r.min}-${r.max}`);
+    if (o.sport) parts.push(`tcp sport ${o.sportInv ? '!= ' : ''}${range(o.sport)}`);
+    if (o.dport) parts.push(`tcp dport ${o.dportInv ? '!= ' : ''}${range(o.dport)}`);
+    if (o.flags) {
+      const names = (b: number) => formatTcpFlags(b).toLowerCase().split(',').join(' | ');
+      parts.push(`tcp flags & (${names(o.flags.mask)}) ${o.flagsInv ? '!=' : '=='} ${o.flags.cmp ? names(o.flags.cmp) : '0x0'}`);
+    }
+    if (o.option !== null) parts.push(`tcp option @${o.option},0,8 ${o.optionInv ? 'missing' : 'exists'}`);
+    return { nft: parts.join(' ') };
+  },
+};

@@ -1,0 +1,158 @@
+// The module contract: one file per match or target, holding everything about it (as netfilter's
+// extensions/libxt_*.c do). Options are data; parsing, validation, simulation, save and translation live together.
+import type { Packet } from '../model/packet';
+import type { Conn, CtDir, CtState } from '../model/conntrack';
+import type { Hook, TableName } from '../model/ruleset';
+import type { Span } from '../model/span';
+
+export interface OptionSpec {
+  /// Long name without dashes: `dport`.
+  name: string;
+  /// Other accepted spellings without dashes: `destination-port`.
+  aliases?: readonly string[];
+  /// How many arguments follow (default 1).
+  args?: 0 | 1 | 2;
+  /// Accepts `!` (before the option, or after it as old iptables did).
+  invert?: boolean;
+  /// May be given more than once (values are collected into an array).
+  repeat?: boolean;
+  /// One line for hover help and completion.
+  help: string;
+  /// Values to offer in completion.
+  values?: readonly string[];
+  /// Turns the raw arguments into a value; throws OptionError with iptables' wording on bad input.
+  parse?: (args: string[]) => unknown;
+}
+
+export interface ParsedOption<V = any> {
+  value: V;
+  inv: boolean;
+  span: Span;
+}
+
+/// Options as given on the rule, keyed by OptionSpec.name.
+export type Parsed = Record<string, ParsedOption | undefined>;
+
+/// What a module can see of the rule it sits in while it validates.
+export interface RuleHeader {
+  table: TableName;
+  chain: string;
+  proto: number;
+  protoInv: boolean;
+  /// The hooks the rule's chain can run in (a user chain: every hook that can reach it, best effort).
+  hooks: readonly Hook[];
+}
+
+/// A bad option value: iptables' own message ("invalid port/service `abc' specified"). The parser adds
+/// the span of the option it came from.
+export class OptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionError';
+  }
+}
+
+/// An nftables translation, or the reason there is none.
+export type Xlate = { nft: string } | { untranslatable: string };
+
+export type AddrType =
+  | 'UNSPEC' | 'UNICAST' | 'LOCAL' | 'BROADCAST' | 'ANYCAST' | 'MULTICAST'
+  | 'BLACKHOLE' | 'UNREACHABLE' | 'PROHIBIT' | 'THROW' | 'NAT' | 'XRESOLVE';
+
+/// The host as modules see it.
+export interface HostView {
+  /// addrtype of an address as the routing table classifies it; `iface` limits to routes via that device.
+  addrType(addr: number, iface?: string | null): AddrType;
+  /// The interface's first address (MASQUERADE), or null.
+  primaryAddress(iface: string): number | null;
+  /// Link-layer address of an interface.
+  mac(iface: string): string;
+}
+
+/// An ipset lookup: `dirs` are the --match-set flags (src,dst ...). undefined when the set does not exist.
+export interface SetStore {
+  test(name: string, pkt: Packet, dirs: readonly ('src' | 'dst')[], ctx: MatchContext): boolean | undefined;
+  has(name: string): boolean;
+}
+
+export type RejectWith =
+  | 'icmp-net-unreachable' | 'icmp-host-unreachable' | 'icmp-port-unreachable' | 'icmp-proto-unreachable'
+  | 'icmp-net-prohibited' | 'icmp-host-prohibited' | 'icmp-admin-prohibited' | 'tcp-reset';
+
+export type NatRequest =
+  | { kind: 'dnat' | 'snat'; minAddr: number; maxAddr: number; minPort: number; maxPort: number; random: boolean; persistent: boolean }
+  | { kind: 'masquerade'; minPort: number; maxPort: number; random: boolean }
+  | { kind: 'redirect'; minPort: number; maxPort: number; random: boolean }
+  | { kind: 'netmap'; addr: number; mask: number };
+
+/// Everything a match or target may read or do while a packet is evaluated.
+export interface MatchContext {
+  hook: Hook;
+  table: TableName;
+  /// Scenario clock in seconds.
+  now: number;
+  ctState: CtState;
+  ctDir: CtDir;
+  /// The packet's connection, null when INVALID or UNTRACKED.
+  ct: Conn | null;
+  /// Every connection the table holds (connlimit counts them).
+  connections(): Iterable<Conn>;
+  host: HostView;
+  sets: SetStore;
+  /// Named state shared across rules (recent lists, hashlimit tables), fresh per simulation run.
+  shared<T>(key: string, init: () => T): T;
+  /// Reproducible randomness (statistic --mode random, DNAT ranges with --random).
+  random(): number;
+  /// Targets only: what the kernel would do besides the verdict.
+  log(line: string): void;
+  reject(kind: RejectWith): void;
+  notrack(): void;
+  setCtZone(zone: number): void;
+  setCtHelper(name: string): void;
+  nat(req: NatRequest): void;
+}
+
+interface ModuleBase<O> {
+  name: string;
+  /// Hover text.
+  help: string;
+  options: readonly OptionSpec[];
+  /// Validates the given options against iptables' rules (mandatory options, conflicts, the protocol
+  /// a port match needs) and builds the module's typed options, defaults filled in. Throws OptionError.
+  finalize(parsed: Parsed, rule: RuleHeader): O;
+  /// The options as `iptables-save` prints them after `-m name` / `-j NAME` (without those words).
+  save(o: O): string;
+  /// The module's part of the last column of `iptables -L -n`.
+  list(o: O): string;
+  /// nftables translation, for the migration preview.
+  xlate?(o: O): Xlate;
+  /// true when the simulator does what the kernel does; otherwise the reason it is only parsed,
+  /// which the trace reports where the module is evaluated.
+  simulated: true | string;
+}
+
+export interface MatchModule<O = any, S = any> extends ModuleBase<O> {
+  kind: 'match';
+  /// Per-rule runtime state (a token bucket, an nth counter), created fresh for every simulation run.
+  createState?(o: O): S;
+  match(pkt: Packet, o: O, ctx: MatchContext, state: S): boolean;
+  /// Why the packet did not match, in the operator's words ("dport 8443 is not in 1024:65535").
+  explain?(pkt: Packet, o: O, ctx: MatchContext): string;
+  /// The match depends on history or time (limit, recent ...): analysis says "may" for it.
+  stateful?: boolean;
+}
+
+export type TargetVerdict = 'ACCEPT' | 'DROP' | 'CONTINUE';
+
+export interface TargetModule<O = any> extends ModuleBase<O> {
+  kind: 'target';
+  /// The tables it may be used in (iptables refuses it elsewhere); all when absent.
+  tables?: readonly TableName[];
+  /// The built-in chains it may be reached from; all when absent.
+  hooks?: readonly Hook[];
+  /// What the trace calls it when it decides: "REJECT", "DNAT"; default the verdict itself.
+  label?: string;
+  apply(pkt: Packet, o: O, ctx: MatchContext): TargetVerdict;
+}
+
+export type Module = MatchModule | TargetModule;
