@@ -1,0 +1,202 @@
+// The ruleset as a sequence of iptables commands leaves it: -A, -I, -D, -R, -N, -X, -P, -F, -Z, -E.
+// Both input forms (restore dumps and command scripts) drive this one builder, so they agree by construction.
+import { BUILTIN_CHAINS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName } from '../model/ruleset';
+import { ParseError, type Span } from '../model/span';
+
+/// iptables-nft-save prints tables in this order, whatever order they were created in.
+export const SAVE_ORDER: readonly TableName[] = ['mangle', 'security', 'raw', 'filter', 'nat'];
+
+export class RulesetBuilder {
+  private tables = new Map<TableName, Table>();
+  private id = 0;
+  readonly nextId = () => ++this.id;
+
+  table(name: TableName): Table {
+    let t = this.tables.get(name);
+    if (!t) {
+      t = { name, chains: new Map() };
+      for (const c of BUILTIN_CHAINS[name]) t.chains.set(c, { name: c, builtin: true, policy: 'ACCEPT', counters: { packets: 0, bytes: 0 }, rules: [], span: null });
+      this.tables.set(name, t);
+    }
+    return t;
+  }
+
+  /// Empties a table as iptables-restore does before it loads the table's section.
+  reset(name: TableName): Table {
+    this.tables.delete(name);
+    return this.table(name);
+  }
+
+  chain(table: TableName, name: string, span: Span): Chain {
+    const c = this.table(table).chains.get(name);
+    if (!c) throw new ParseError(`Chain '${name}' does not exist`, span);
+    return c;
+  }
+
+  hooksOf(table: TableName, chain: string): readonly Hook[] {
+    return (BUILTIN_CHAINS[table] as readonly string[]).includes(chain) ? [chain as Hook] : [];
+  }
+
+  append(table: TableName, chain: string, rules: Rule[], span: Span): void {
+    this.chain(table, chain, span).rules.push(...rules);
+  }
+
+  insert(table: TableName, chain: string, pos: number, rules: Rule[], span: Span): void {
+    const c = this.chain(table, chain, span);
+    if (pos < 1 || pos > c.rules.length + 1) throw new ParseError('Index of insertion too big.', span);
+    c.rules.splice(pos - 1, 0, ...rules);
+  }
+
+  replace(table: TableName, chain: string, pos: number, rule: Rule, span: Span): void {
+    const c = this.chain(table, chain, span);
+    if (pos < 1 || pos > c.rules.length) throw new ParseError('Index of replacement too big.', span);
+    c.rules[pos - 1] = rule;
+  }
+
+  deleteAt(table: TableName, chain: string, pos: number, span: Span): void {
+    const c = this.chain(table, chain, span);
+    if (pos < 1 || pos > c.rules.length) throw new ParseError('Index of deletion too big.', span);
+    c.rules.splice(pos - 1, 1);
+  }
+
+  /// -D by specification: the first rule whose canonical text is the same.
+  deleteMatching(table: TableName, chain: string, key: string, keyOf: (r: Rule) => string, span: Span): void {
+    const c = this.chain(table, chain, span);
+    const i = c.rules.findIndex((r) => keyOf(r) === key);
+    if (i < 0) throw new ParseError('Bad rule (does a matching rule exist in that chain?).', span);
+    c.rules.splice(i, 1);
+  }
+
+  newChain(table: TableName, name: string, span: Span): void {
+    const t = this.table(table);
+    if (t.chains.has(name)) throw new ParseError('Chain already exists.', span);
+    if (name.length > 28) throw new ParseError(`chain name \`${name}' too long (must be under 29 chars)`, span);
+    if (name.startsWith('-') || name === 'ACCEPT' || name === 'DROP' || name === 'RETURN' || name === 'QUEUE')
+      throw new ParseError(`Invalid chain name \`${name}'`, span);
+    t.chains.set(name, { name, builtin: false, policy: null, counters: { packets: 0, bytes: 0 }, rules: [], span });
+  }
+
+  /// A restore dump's `:NAME POLICY [p:b]` line.
+  declare(table: TableName, name: string, policy: string, counters: Counters | null, span: Span): void {
+    const t = this.table(table);
+    const existing = t.chains.get(name);
+    if (existing?.builtin) {
+      if (policy === '-') throw new ParseError(`Built-in chain ${name} needs a policy (ACCEPT or DROP)`, span);
+      this.policy(table, name, policy, span);
+      if (counters) existing.counters = counters;
+      existing.span = span;
+      return;
+    }
+    if (policy !== '-') throw new ParseError(`Can't set policy \`${policy}' on user-defined chain \`${name}'`, span);
+    if (existing) throw new ParseError('Chain already exists.', span);
+    this.newChain(table, name, span);
+  }
+
+  deleteChain(table: TableName, name: string | null, span: Span): void {
+    const t = this.table(table);
+    const names = name === null ? [...t.chains.values()].filter((c) => !c.builtin).map((c) => c.name) : [name];
+    for (const n of names) {
+      const c = this.chain(table, n, span);
+      if (c.builtin) throw new ParseError(`Can't delete built-in chain ${n}`, span);
+      if (c.rules.length) throw new ParseError(`Chain ${n} is not empty (flush it with -F first)`, span);
+      if (this.referrers(t, n).length) throw new ParseError(`Chain ${n} is still referenced by other rules`, span);
+      t.chains.delete(n);
+    }
+  }
+
+  policy(table: TableName, chain: string, policy: string, span: Span): void {
+    const c = this.chain(table, chain, span);
+    if (!c.builtin) throw new ParseError('Bad built-in chain name.', span);
+    if (policy !== 'ACCEPT' && policy !== 'DROP') throw new ParseError(`Bad policy name \`${policy}' (ACCEPT or DROP)`, span);
+    c.policy = policy;
+  }
+
+  flush(table: TableName, chain: string | null, span: Span): void {
+    const t = this.table(table);
+    for (const c of chain === null ? t.chains.values() : [this.chain(table, chain, span)]) c.rules = [];
+  }
+
+  zero(table: TableName, chain: string | null, span: Span): void {
+    const t = this.table(table);
+    for (const c of chain === null ? t.chains.values() : [this.chain(table, chain, span)]) {
+      c.counters = { packets: 0, bytes: 0 };
+      for (const r of c.rules) r.counters = { packets: 0, bytes: 0 };
+    }
+  }
+
+  rename(table: TableName, from: string, to: string, span: Span): void {
+    const t = this.table(table);
+    const c = this.chain(table, from, span);
+    if (c.builtin) throw new ParseError(`Can't rename built-in chain ${from}`, span);
+    if (t.chains.has(to)) throw new ParseError('File exists: a chain of that name already exists', span);
+    t.chains.delete(from);
+    c.name = to;
+    t.chains.set(to, c);
+    for (const ch of t.chains.values())
+      for (const r of ch.rules) {
+        r.chain = ch.name;
+        if (r.target.kind === 'jump' && r.target.chain === from) r.target = { ...r.target, chain: to };
+      }
+  }
+
+  private referrers(t: Table, name: string): Rule[] {
+    const out: Rule[] = [];
+    for (const c of t.chains.values()) for (const r of c.rules) if (r.target.kind === 'jump' && r.target.chain === name) out.push(r);
+    return out;
+  }
+
+  /// Checks what iptables checks when the rules reach the kernel: jump targets exist, jumps form no loop.
+  /// Errors go to `errors`; offending rules are removed so the rest still simulates.
+  finish(errors: (e: ParseError) => void): Ruleset {
+    const tables = new Map<TableName, Table>();
+    for (const name of SAVE_ORDER) {
+      const t = this.tables.get(name);
+      if (!t) continue;
+      for (const c of t.chains.values()) {
+        c.rules = c.rules.filter((r) => {
+          if (r.target.kind !== 'jump') return true;
+          const to = t.chains.get(r.target.chain);
+          if (!to) errors(new ParseError(`Couldn't load target \`${r.target.chain}': No such file or directory`, r.targetSpan ?? r.span));
+          else if (to.builtin) errors(new ParseError(`Can't jump to built-in chain ${to.name}`, r.targetSpan ?? r.span));
+          else return true;
+          return false;
+        });
+      }
+      for (const loop of findLoops(t)) errors(new ParseError(`jump loop: ${loop.path.join(' -> ')} (the kernel refuses it: Too many links)`, loop.rule.targetSpan ?? loop.rule.span));
+      // Built-ins first in their fixed order, then user chains sorted as iptables-save lists them.
+      const sorted = new Map<string, Chain>();
+      for (const c of t.chains.values()) if (c.builtin) sorted.set(c.name, c);
+      for (const c of [...t.chains.values()].filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
+        sorted.set(c.name, c);
+      t.chains = sorted;
+      for (const c of t.chains.values()) for (const r of c.rules) r.chain = c.name;
+      tables.set(name, t);
+    }
+    return { family: 4, tables, diagnostics: [] };
+  }
+}
+
+/// Depth-first search over jump edges; each back edge is a loop, reported once at the rule that closes it.
+function findLoops(t: Table): { path: string[]; rule: Rule }[] {
+  const out: { path: string[]; rule: Rule }[] = [];
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const visit = (name: string) => {
+    state.set(name, 1);
+    stack.push(name);
+    const c = t.chains.get(name)!;
+    for (const r of [...c.rules]) {
+      if (r.target.kind !== 'jump') continue;
+      const to = r.target.chain;
+      const s = state.get(to);
+      if (s === 1) {
+        out.push({ path: [...stack.slice(stack.indexOf(to)), to], rule: r });
+        c.rules.splice(c.rules.indexOf(r), 1);
+      } else if (s === undefined && t.chains.has(to)) visit(to);
+    }
+    stack.pop();
+    state.set(name, 2);
+  };
+  for (const c of t.chains.values()) if (!state.has(c.name)) visit(c.name);
+  return out;
+}

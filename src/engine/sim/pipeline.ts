@@ -1,0 +1,267 @@
+// One packet's way through the host: the five hooks with their tables in the kernel's priority order,
+// conntrack between raw and mangle, the routing decisions, NAT, confirmation, and what the host
+// generates in answer (REJECT's replies, ICMP errors of forwarding).
+import type { Conn, CtDir, CtState } from '../model/conntrack';
+import { clonePacket, type Packet, type Quoted } from '../model/packet';
+import type { Hook, TableName } from '../model/ruleset';
+import type { Fate, GeneratedResult, PacketResult, PathEvent, TraceStep } from '../model/trace';
+import type { MatchContext, NatRequest, RejectWith, SetStore } from '../modules/types';
+import { ConnTable } from './conntrack';
+import { headerOf } from './header';
+import type { Host } from './host';
+import { applyBinding, bind, manipOf } from './nat';
+import type { Program } from './program';
+import { walk, type WalkSink } from './walk';
+import { makeReject, makeIcmpError } from './generate';
+
+/// Tables per hook in priority order; 'ct' marks the conntrack lookup (priority -200).
+const ORDER: Record<Hook, readonly (TableName | 'ct')[]> = {
+  PREROUTING: ['raw', 'ct', 'mangle', 'nat'],
+  INPUT: ['mangle', 'filter', 'security', 'nat'],
+  FORWARD: ['mangle', 'filter', 'security'],
+  OUTPUT: ['raw', 'ct', 'mangle', 'nat', 'filter', 'security'],
+  POSTROUTING: ['mangle', 'nat'],
+};
+
+/// Everything that lives for one simulation run: connections, shared module state, randomness.
+export interface RunState {
+  program: Program;
+  host: Host;
+  sets: SetStore;
+  conns: ConnTable;
+  shared: Map<string, unknown>;
+  random: () => number;
+}
+
+/// A conntrack entry the packet carries (attached by REJECT to its reply, or kept across loopback).
+interface Attached {
+  conn: Conn | null;
+  state: CtState;
+  dir: CtDir;
+}
+
+class PacketRun implements MatchContext, WalkSink {
+  hook: Hook = 'PREROUTING';
+  table: TableName = 'raw';
+  ctState: CtState = 'INVALID';
+  ctDir: CtDir = 'ORIGINAL';
+  ct: Conn | null = null;
+  fresh = false;
+  looked = false;
+  untracked = false;
+  zone = 0;
+  helper: string | null = null;
+  trace: TraceStep[] = [];
+  events: PathEvent[] = [];
+  logs: string[] = [];
+  rejects: RejectWith[] = [];
+  generated: GeneratedResult[] = [];
+  firstState: CtState | null = null;
+  /// The packet as it arrived, for REJECT and ICMP errors (which quote it).
+  constructor(public pkt: Packet, public run: RunState, public now: number) {}
+
+  get host() { return this.run.host; }
+  get sets() { return this.run.sets; }
+  connections() { return this.run.conns.all(); }
+  shared<T>(key: string, init: () => T): T {
+    const m = this.run.shared;
+    if (!m.has(key)) m.set(key, init());
+    return m.get(key) as T;
+  }
+  random() { return this.run.random(); }
+  log(line: string) { this.logs.push(line); }
+  reject(kind: RejectWith) { this.rejects.push(kind); }
+  notrack() { this.untracked = true; }
+  setCtZone(zone: number) { this.zone = zone; }
+  setCtHelper(name: string) { this.helper = name; }
+  nat(req: NatRequest) {
+    if (this.ct) bind(req, this.pkt, this.ct, this.hook, this.run.host, this.run.conns);
+  }
+  event(kind: PathEvent['kind'], detail: string) {
+    this.events.push({ kind, hook: this.hook, at: this.trace.length, detail });
+  }
+}
+
+export function processPacket(run: RunState, pkt: Packet, now: number, attached?: Attached): PacketResult {
+  const r = new PacketRun(pkt, run, now);
+  if (attached) {
+    r.looked = true;
+    r.ct = attached.conn;
+    r.ctState = r.firstState = attached.state;
+    r.ctDir = attached.dir;
+  }
+  const fate = pkt.iif ? incoming(r) : local(r);
+  const result: PacketResult = {
+    fate: fate.fate, out: fate.out, ctState: r.firstState ?? r.ctState, trace: r.trace,
+    final: fate.fate === 'forwarded' || fate.fate === 'sent' ? headerOf(pkt) : null,
+  };
+  if (r.generated.length) result.generated = r.generated;
+  if (fate.reason) result.reason = fate.reason;
+  result.events = r.events;
+  return result;
+}
+
+interface Outcome {
+  fate: Fate;
+  out: string | null;
+  reason?: string;
+}
+
+/// Runs one hook's tables; false when a table dropped the packet.
+function hook(r: PacketRun, h: Hook): boolean {
+  r.hook = h;
+  const { program } = r.run;
+  for (const t of ORDER[h]) {
+    if (t === 'ct') {
+      conntrackIn(r);
+      continue;
+    }
+    if (t === 'nat') {
+      if (!natHook(r, h)) return false;
+      continue;
+    }
+    if (!program.has(t)) continue;
+    r.table = t;
+    if (walk(program, t, h, r.pkt, r, r) === 'DROP') return false;
+  }
+  return true;
+}
+
+function conntrackIn(r: PacketRun): void {
+  if (r.looked) return;
+  r.looked = true;
+  if (r.untracked) {
+    r.ctState = 'UNTRACKED';
+    r.ct = null;
+  } else {
+    const l = r.run.conns.lookup(r.pkt, r.now);
+    r.ctState = l.state;
+    r.ctDir = l.dir;
+    r.ct = l.conn;
+    r.fresh = l.fresh;
+    if (l.conn && l.fresh) {
+      l.conn.zone = r.zone;
+      l.conn.helper = r.helper;
+    }
+  }
+  r.firstState = r.ctState;
+  r.event('conntrack', `${r.ctState}${r.ct && !r.fresh ? ` (connection #${r.ct.id}, ${r.ctDir.toLowerCase()} direction)` : ''}`);
+}
+
+/// The nat hooks: a new connection walks the nat chain once per manip type; every other packet of a
+/// tracked connection is rewritten from its binding.
+function natHook(r: PacketRun, h: Hook): boolean {
+  const ct = r.ct;
+  if (!ct) return true;
+  const manip = manipOf(h);
+  if (!ct.natDone[manip]) {
+    ct.natDone[manip] = true;
+    if ((r.ctState === 'NEW' || (r.ctState === 'RELATED' && r.fresh)) && r.run.program.has('nat')) {
+      r.table = 'nat';
+      if (walk(r.run.program, 'nat', h, r.pkt, r, r) === 'DROP') return false;
+    }
+    return true;
+  }
+  const before = headerOf(r.pkt);
+  if (applyBinding(r.pkt, ct, r.ctDir, manip)) {
+    const after = headerOf(r.pkt);
+    r.event('nat', `${manip === 'dst' ? 'destination' : 'source'} rewritten from connection #${ct.id}: ${before.src}:${before.sport ?? ''} > ${before.dst}:${before.dport ?? ''} becomes ${after.src}:${after.sport ?? ''} > ${after.dst}:${after.dport ?? ''}`);
+  }
+  return true;
+}
+
+function confirm(r: PacketRun): void {
+  if (r.ct && r.fresh && r.ctState !== 'RELATED') r.run.conns.confirm(r.ct);
+}
+
+function dropped(r: PacketRun, at: Hook): Outcome {
+  if (r.rejects.length) {
+    for (const kind of r.rejects) sendGenerated(r, makeReject(r.pkt, kind, r.run.host));
+    return { fate: 'rejected', out: null };
+  }
+  r.event('drop', `dropped in ${at}`);
+  return { fate: 'dropped', out: null };
+}
+
+function incoming(r: PacketRun): Outcome {
+  const p = r.pkt;
+  if (!hook(r, 'PREROUTING')) return dropped(r, 'PREROUTING');
+  const rt = r.run.host.route(p.dst);
+  if (rt.type === 'local' || rt.type === 'broadcast') {
+    r.event('route', `${rt.type === 'local' ? 'local address' : 'broadcast'}: deliver to the host`);
+    return input(r);
+  }
+  if (!r.run.host.forwarding) {
+    r.event('route', 'not for this host, and forwarding is off: the packet vanishes');
+    return { fate: 'dropped', out: null, reason: 'forwarding is disabled (net.ipv4.ip_forward=0): packets for other hosts are dropped after PREROUTING without an ICMP error' };
+  }
+  if (rt.type === 'unreachable') {
+    r.event('route', 'no route to the destination');
+    sendGenerated(r, makeIcmpError(p, 3, 0, r.run.host));
+    return { fate: 'dropped', out: null, reason: 'no route to the destination: the host answers ICMP network unreachable' };
+  }
+  if (p.ttl <= 1) {
+    r.event('route', `forward via ${rt.route.dev}, but TTL ${p.ttl} expires here`);
+    sendGenerated(r, makeIcmpError(p, 11, 0, r.run.host));
+    return { fate: 'dropped', out: null, reason: 'TTL exceeded in transit: the host answers ICMP time exceeded' };
+  }
+  p.oif = rt.route.dev;
+  p.ttl--;
+  r.event('route', `forward via ${rt.route.dev}${rt.route.via !== null ? ` (gateway ${r.run.host.describe(rt.route.via)})` : ''}`);
+  if (!hook(r, 'FORWARD')) return dropped(r, 'FORWARD');
+  if (!hook(r, 'POSTROUTING')) return dropped(r, 'POSTROUTING');
+  confirm(r);
+  return { fate: 'forwarded', out: p.oif };
+}
+
+function input(r: PacketRun): Outcome {
+  if (!hook(r, 'INPUT')) return dropped(r, 'INPUT');
+  confirm(r);
+  r.event('deliver', 'delivered to a local socket');
+  return { fate: 'delivered', out: null };
+}
+
+function local(r: PacketRun): Outcome {
+  const p = r.pkt;
+  let rt = r.run.host.route(p.dst);
+  if (rt.type === 'unreachable') {
+    r.ctState = 'UNTRACKED';
+    return { fate: 'dropped', out: null, reason: 'no route to the destination: the sending process gets "Network is unreachable" and nothing enters netfilter' };
+  }
+  p.oif = rt.type === 'unicast' ? rt.route.dev : rt.dev;
+  r.hook = 'OUTPUT';
+  r.event('route', p.oif === 'lo' ? 'to a local address: out through lo' : `out via ${p.oif}`);
+  const dst = p.dst;
+  if (!hook(r, 'OUTPUT')) return dropped(r, 'OUTPUT');
+  if (p.dst !== dst) {
+    // ip_route_me_harder: a new destination after OUTPUT means a new route.
+    rt = r.run.host.route(p.dst);
+    if (rt.type === 'unreachable') return { fate: 'dropped', out: null, reason: 'no route to the rewritten destination' };
+    p.oif = rt.type === 'unicast' ? rt.route.dev : rt.dev;
+    r.event('route', `rerouted after NAT: out via ${p.oif}`);
+  }
+  if (!hook(r, 'POSTROUTING')) return dropped(r, 'POSTROUTING');
+  confirm(r);
+  if (p.oif !== 'lo') return { fate: 'sent', out: p.oif };
+  // Looped back: the packet comes in on lo with its connection already attached.
+  p.iif = 'lo';
+  p.oif = null;
+  if (!hook(r, 'PREROUTING')) return dropped(r, 'PREROUTING');
+  return input(r);
+}
+
+function sendGenerated(r: PacketRun, g: { pkt: Packet; what: string } | null): void {
+  if (!g) return;
+  // The reply carries the original's connection (nf_ct_attach), so it passes OUTPUT as RELATED.
+  const attached: Attached | undefined = r.ct
+    ? { conn: r.ct, state: 'RELATED', dir: r.ctDir === 'ORIGINAL' ? 'REPLY' : 'ORIGINAL' }
+    : undefined;
+  const res = processPacket(r.run, g.pkt, r.now, attached);
+  r.generated.push({ ...res, what: g.what });
+}
+
+export function quoteOf(p: Packet): Quoted {
+  return { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport, icmpType: p.icmpType, icmpId: p.icmpId };
+}
+
+export { clonePacket };

@@ -1,0 +1,94 @@
+// Walking one table's built-in chain as ipt_do_table / nft_do_chain do: first match, jumps and gotos on a
+// return stack, RETURN and falling off a user chain, the policy at the end of a built-in chain.
+import type { Packet } from '../model/packet';
+import type { Hook, TableName } from '../model/ruleset';
+import type { Header, TraceStep } from '../model/trace';
+import type { MatchContext } from '../modules/types';
+import { headerOf, sameHeader } from './header';
+import type { CompiledChain, Program } from './program';
+
+export type Verdict = 'ACCEPT' | 'DROP';
+
+export interface WalkSink {
+  trace: TraceStep[];
+  /// LOG lines of the step being applied.
+  logs: string[];
+}
+
+export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet, ctx: MatchContext, sink: WalkSink): Verdict {
+  const found = program.chain(table, hook);
+  if (!found) return 'ACCEPT';
+  const base: CompiledChain = found;
+  let cur: CompiledChain = found;
+  const stack: { chain: CompiledChain; index: number }[] = [];
+  let i = 0;
+  for (;;) {
+    if (i >= cur.rules.length) {
+      if (cur !== base && !cur.chain.builtin) {
+        sink.trace.push({ table, chain: cur.chain.name, rule: null, verdict: 'return', hook });
+        const frame = stack.pop();
+        if (frame) {
+          cur = frame.chain;
+          i = frame.index;
+          continue;
+        }
+      }
+      return policy(base, table, hook, pkt, sink);
+    }
+    if (!cur.tests[i](pkt, ctx)) {
+      i++;
+      continue;
+    }
+    cur.packets[i]++;
+    cur.bytes[i] += pkt.length;
+    const rule = cur.rules[i];
+    const step: TraceStep = { table, chain: cur.chain.name, rule: i + 1, verdict: 'CONTINUE', hook };
+    sink.trace.push(step);
+    const t = rule.target;
+    switch (t.kind) {
+      case 'none':
+        i++;
+        continue;
+      case 'verdict':
+        step.verdict = t.verdict;
+        if (t.verdict !== 'RETURN') return t.verdict;
+        {
+          const frame = stack.pop();
+          if (!frame) return policy(base, table, hook, pkt, sink);
+          cur = frame.chain;
+          i = frame.index;
+        }
+        continue;
+      case 'jump': {
+        step.verdict = `${t.goto ? 'GOTO' : 'JUMP'}:${t.chain}`;
+        const to = program.chain(table, t.chain)!;
+        if (!t.goto) stack.push({ chain: cur, index: i + 1 });
+        cur = to;
+        i = 0;
+        continue;
+      }
+      case 'module': {
+        const before: Header = headerOf(pkt);
+        sink.logs.length = 0;
+        const v = t.module.apply(pkt, t.options, ctx);
+        if (sink.logs.length) step.log = sink.logs.join('\n');
+        const after = headerOf(pkt);
+        if (!sameHeader(before, after)) Object.assign(step, { before, after });
+        if (v === 'CONTINUE') {
+          i++;
+          continue;
+        }
+        step.verdict = t.module.label ?? v;
+        return v;
+      }
+    }
+  }
+}
+
+function policy(base: CompiledChain, table: TableName, hook: Hook, pkt: Packet, sink: WalkSink): Verdict {
+  const p = base.chain.policy ?? 'ACCEPT';
+  base.policyPackets++;
+  base.policyBytes += pkt.length;
+  sink.trace.push({ table, chain: base.chain.name, rule: null, verdict: `policy:${p}`, hook });
+  return p;
+}
