@@ -81,6 +81,9 @@ export interface Chain {
   builtin: boolean;
   /// Built-in chains only.
   policy: 'ACCEPT' | 'DROP' | null;
+  /// A built-in chain exists in the kernel (is hooked) only once a command touched it: a restore file's
+  /// `:CHAIN` line, or -A, -I, -R, -P on it. iptables-save still lists the others, with policy ACCEPT.
+  registered: boolean;
   /// Policy counters of a built-in chain (what `:INPUT DROP [p:b]` shows).
   counters: Counters;
   rules: Rule[];

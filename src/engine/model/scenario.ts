@@ -23,7 +23,7 @@ export interface PacketSpec {
   flags?: string[];
   icmpType?: string | number;
   icmpCode?: number;
-  inner?: { src: string; dst: string; proto: string | number; sport?: number; dport?: number };
+  inner?: { src: string; dst: string; proto: string | number; sport?: number; dport?: number; icmpId?: number };
   length?: number;
   ttl?: number;
   tos?: number;
@@ -35,6 +35,11 @@ export interface PacketSpec {
   gid?: number;
   payload?: string;
   tcpOptions?: number[];
+  icmpId?: number;
+  icmpSeq?: number;
+  /// A later fragment: offset in 8-byte units (`-f` matches it).
+  fragOffset?: number;
+  moreFragments?: boolean;
 }
 
 export interface SetSpec {

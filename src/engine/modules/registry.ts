@@ -1,11 +1,39 @@
 // Every module, by the name rules use. Names go into shared URLs: they never change.
 // Adding a module is one file and one line here; test/engine/registry.test.ts fails if a file is not listed.
 import type { MatchModule, TargetModule } from './types';
+// Targets are imported under their iptables name: several share a name with a match (mark, set, tos ...).
 import { tcp } from './matches/tcp';
+import { reject as REJECT } from './targets/reject';
+import { log as LOG } from './targets/log';
+import { nflog as NFLOG } from './targets/nflog';
+import { mark as MARK } from './targets/mark';
+import { connmark as CONNMARK } from './targets/connmark';
+import { notrack as NOTRACK } from './targets/notrack';
+import { ct as CT } from './targets/ct';
+import { trace as TRACE } from './targets/trace';
+import { dnat as DNAT } from './targets/dnat';
+import { snat as SNAT } from './targets/snat';
+import { masquerade as MASQUERADE } from './targets/masquerade';
+import { redirect as REDIRECT } from './targets/redirect';
+import { netmap as NETMAP } from './targets/netmap';
+import { tcpmss as TCPMSS } from './targets/tcpmss';
+import { tos as TOS } from './targets/tos';
+import { dscp as DSCP } from './targets/dscp';
+import { ttl as TTL } from './targets/ttl';
+import { classify as CLASSIFY } from './targets/classify';
+import { checksum as CHECKSUM } from './targets/checksum';
+import { ulog as ULOG } from './targets/ulog';
+import { nfqueue as NFQUEUE } from './targets/nfqueue';
+import { queue as QUEUE } from './targets/queue';
+import { tproxy as TPROXY } from './targets/tproxy';
+import { set as SET } from './targets/set';
+import { audit as AUDIT } from './targets/audit';
+import { secmark as SECMARK } from './targets/secmark';
+import { connsecmark as CONNSECMARK } from './targets/connsecmark';
 
 export const MATCHES: readonly MatchModule[] = [tcp];
 
-export const TARGETS: readonly TargetModule[] = [];
+export const TARGETS: readonly TargetModule[] = [REJECT, LOG, NFLOG, MARK, CONNMARK, NOTRACK, CT, TRACE, DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP, TCPMSS, TOS, DSCP, TTL, CLASSIFY, CHECKSUM, ULOG, NFQUEUE, QUEUE, TPROXY, SET, AUDIT, SECMARK, CONNSECMARK];
 
 const matchByName = new Map<string, MatchModule>();
 for (const m of MATCHES) matchByName.set(m.name, m);

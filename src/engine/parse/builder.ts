@@ -15,7 +15,7 @@ export class RulesetBuilder {
     let t = this.tables.get(name);
     if (!t) {
       t = { name, chains: new Map() };
-      for (const c of BUILTIN_CHAINS[name]) t.chains.set(c, { name: c, builtin: true, policy: 'ACCEPT', counters: { packets: 0, bytes: 0 }, rules: [], span: null });
+      for (const c of BUILTIN_CHAINS[name]) t.chains.set(c, { name: c, builtin: true, policy: 'ACCEPT', registered: false, counters: { packets: 0, bytes: 0 }, rules: [], span: null });
       this.tables.set(name, t);
     }
     return t;
@@ -37,18 +37,25 @@ export class RulesetBuilder {
     return (BUILTIN_CHAINS[table] as readonly string[]).includes(chain) ? [chain as Hook] : [];
   }
 
+  /// The chain a rule command changes, created in the kernel if it is a built-in one.
+  private touched(table: TableName, chain: string, span: Span): Chain {
+    const c = this.chain(table, chain, span);
+    c.registered = true;
+    return c;
+  }
+
   append(table: TableName, chain: string, rules: Rule[], span: Span): void {
-    this.chain(table, chain, span).rules.push(...rules);
+    this.touched(table, chain, span).rules.push(...rules);
   }
 
   insert(table: TableName, chain: string, pos: number, rules: Rule[], span: Span): void {
-    const c = this.chain(table, chain, span);
+    const c = this.touched(table, chain, span);
     if (pos < 1 || pos > c.rules.length + 1) throw new ParseError('Index of insertion too big.', span);
     c.rules.splice(pos - 1, 0, ...rules);
   }
 
   replace(table: TableName, chain: string, pos: number, rule: Rule, span: Span): void {
-    const c = this.chain(table, chain, span);
+    const c = this.touched(table, chain, span);
     if (pos < 1 || pos > c.rules.length) throw new ParseError('Index of replacement too big.', span);
     c.rules[pos - 1] = rule;
   }
@@ -73,7 +80,7 @@ export class RulesetBuilder {
     if (name.length > 28) throw new ParseError(`chain name \`${name}' too long (must be under 29 chars)`, span);
     if (name.startsWith('-') || name === 'ACCEPT' || name === 'DROP' || name === 'RETURN' || name === 'QUEUE')
       throw new ParseError(`Invalid chain name \`${name}'`, span);
-    t.chains.set(name, { name, builtin: false, policy: null, counters: { packets: 0, bytes: 0 }, rules: [], span });
+    t.chains.set(name, { name, builtin: false, policy: null, registered: true, counters: { packets: 0, bytes: 0 }, rules: [], span });
   }
 
   /// A restore dump's `:NAME POLICY [p:b]` line.
@@ -83,6 +90,7 @@ export class RulesetBuilder {
     if (existing?.builtin) {
       if (policy === '-') throw new ParseError(`Built-in chain ${name} needs a policy (ACCEPT or DROP)`, span);
       this.policy(table, name, policy, span);
+      // The dump's counters stay on the model; a run counts from zero, as iptables-restore without -c.
       if (counters) existing.counters = counters;
       existing.span = span;
       return;
@@ -109,6 +117,7 @@ export class RulesetBuilder {
     if (!c.builtin) throw new ParseError('Bad built-in chain name.', span);
     if (policy !== 'ACCEPT' && policy !== 'DROP') throw new ParseError(`Bad policy name \`${policy}' (ACCEPT or DROP)`, span);
     c.policy = policy;
+    c.registered = true;
   }
 
   flush(table: TableName, chain: string | null, span: Span): void {

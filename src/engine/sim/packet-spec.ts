@@ -46,7 +46,18 @@ export function icmpTypeCode(spec: PacketSpec, path: string): { type: number; co
   return { type, code };
 }
 
-export function toPacket(spec: PacketSpec, index: number, host: Host, lastOfFlow: (q: Quoted) => Quoted | undefined): Packet {
+/// Bytes of the TCP options scapy writes for each kind, padded to 4 as the header requires.
+const TCP_OPTION_BYTES: Record<number, number> = { 1: 1, 2: 4, 3: 3, 4: 2, 8: 10 };
+function tcpOptionBytes(kinds: number[]): number {
+  const n = kinds.reduce((sum, k) => sum + (TCP_OPTION_BYTES[k] ?? 2), 0);
+  return Math.ceil(n / 4) * 4;
+}
+
+/// An ICMP error without `inner` quotes the latest earlier packet from the error's destination to its
+/// source, else the latest one its destination sent (the errors of routers on the path).
+export type QuoteFinder = (errorSrc: number, errorDst: number) => Quoted | undefined;
+
+export function toPacket(spec: PacketSpec, index: number, host: Host, findQuote: QuoteFinder): Packet {
   const path = `packets[${index}]`;
   if (spec.from !== 'local' && !host.interfaces.has(spec.from))
     throw new ScenarioError(`"from": "${spec.from}" is neither "local" nor an interface of the host`, `${path}.from`);
@@ -58,6 +69,8 @@ export function toPacket(spec: PacketSpec, index: number, host: Host, lastOfFlow
     uid: spec.from === 'local' ? spec.uid ?? 0 : null, gid: spec.from === 'local' ? spec.gid ?? 0 : null,
     payload: spec.payload ?? '',
     tcpOptions: spec.tcpOptions ?? [],
+    icmpId: spec.icmpId ?? 0,
+    fragOffset: spec.fragOffset ?? 0,
   });
   if (proto === 6 || proto === 17 || proto === 132 || proto === 136) {
     p.sport = port(spec.sport, `${path}.sport`, proto === 6 ? 20 : 53);
@@ -82,13 +95,13 @@ export function toPacket(spec: PacketSpec, index: number, host: Host, lastOfFlow
       if (q) {
         const iproto = protoNumber(q.proto, `${path}.inner.proto`);
         inner = { src: addr(q.src, `${path}.inner.src`), dst: addr(q.dst, `${path}.inner.dst`), proto: iproto, sport: q.sport ?? 0, dport: q.dport ?? 0 };
-        if (iproto === 1) Object.assign(inner, { icmpType: 8, icmpId: 0, sport: 0, dport: 0 });
-      } else inner = lastOfFlow({ src: p.dst, dst: p.src, proto: 0, sport: 0, dport: 0 });
+        if (iproto === 1) Object.assign(inner, { icmpType: 8, icmpId: q.icmpId ?? 0, sport: 0, dport: 0 });
+      } else inner = findQuote(p.src, p.dst);
       if (!inner) throw new ScenarioError('an ICMP error needs "inner" (the packet it quotes): no earlier packet between these hosts', `${path}.inner`);
       p.inner = inner;
     }
   }
-  const headers = 20 + (HEADER_BYTES[proto] ?? 0) + (p.inner ? 28 : 0);
+  const headers = 20 + (HEADER_BYTES[proto] ?? 0) + (p.inner ? 28 : 0) + (proto === 6 ? tcpOptionBytes(p.tcpOptions) : 0);
   const natural = headers + p.payload.length;
   if (spec.length !== undefined) {
     if (!Number.isInteger(spec.length) || spec.length < headers || spec.length > 65535)

@@ -47,13 +47,13 @@ export function simulateRuleset(ruleset: Ruleset, scenario: Scenario, opts: SimO
     program, host, sets: createSetStore(scenario.sets), conns: new ConnTable(), shared: new Map(),
     random: seeded(opts.seed ?? 1),
   };
-  const history: { q: Quoted }[] = [];
+  const history: Quoted[] = [];
+  const findQuote = (errSrc: number, errDst: number) =>
+    history.findLast((q) => q.src === errDst && q.dst === errSrc) ?? history.findLast((q) => q.src === errDst);
   const results: PacketResult[] = [];
   (scenario.packets ?? []).forEach((spec, i) => {
-    // An ICMP error with no "inner" quotes the latest packet between the same two hosts.
-    const lastOfFlow = (want: Quoted) => [...history].reverse().find((h) => h.q.src === want.src && h.q.dst === want.dst)?.q;
-    const pkt = toPacket(spec, i, host, lastOfFlow);
-    history.push({ q: quoteOf(pkt) });
+    const pkt = toPacket(spec, i, host, findQuote);
+    history.push(quoteOf(pkt));
     const now = spec.time ?? i * DEFAULT_SPACING;
     results.push(processPacket(run, pkt, now));
   });

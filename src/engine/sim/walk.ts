@@ -17,7 +17,7 @@ export interface WalkSink {
 
 export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet, ctx: MatchContext, sink: WalkSink): Verdict {
   const found = program.chain(table, hook);
-  if (!found) return 'ACCEPT';
+  if (!found || !found.chain.registered) return 'ACCEPT';
   const base: CompiledChain = found;
   let cur: CompiledChain = found;
   const stack: { chain: CompiledChain; index: number }[] = [];

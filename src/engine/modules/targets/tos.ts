@@ -1,0 +1,62 @@
+// -j TOS: rewrite the IPv4 TOS byte (libxt_TOS revision 1): tos = (tos & ~mask) ^ value. mangle only.
+import type { TargetModule } from '../types';
+import { OptionError } from '../types';
+
+/// The RFC 1349 names --set-tos takes; they change only the low six bits (mask 0x3f).
+const NAMES: Record<string, number> = {
+  'Minimize-Delay': 0x10, 'Maximize-Throughput': 0x08, 'Maximize-Reliability': 0x04, 'Minimize-Cost': 0x02, 'Normal-Service': 0x00,
+};
+
+export interface TosOptions {
+  value: number;
+  mask: number;
+}
+
+function byte(text: string, what: string): number {
+  if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(text) || Number(text) > 255) throw new OptionError(what);
+  return Number(text);
+}
+
+const h2 = (n: number) => '0x' + n.toString(16).padStart(2, '0');
+
+export const tos: TargetModule<TosOptions> = {
+  kind: 'target',
+  name: 'TOS',
+  help: 'Rewrite the TOS byte: --set-tos value[/mask] or a name (Minimize-Delay ...), --and-tos, --or-tos, --xor-tos.',
+  simulated: true,
+  tables: ['mangle'],
+  options: [
+    {
+      name: 'set-tos', values: Object.keys(NAMES),
+      parse: ([v]) => {
+        if (Object.hasOwn(NAMES, v)) return { value: NAMES[v], mask: 0x3f };
+        const [a, b] = v.split('/');
+        const bad = `Symbolic name "${v}" is unknown`;
+        const value = byte(a, bad);
+        return { value, mask: b === undefined ? 0xff : byte(b, bad) };
+      },
+      help: 'value[/mask] or a TOS name: zero the bits in mask, then xor value.',
+    },
+    { name: 'and-tos', parse: ([v]) => byte(v, `TOS: bad value for option "--and-tos", or out of range (0-255).`), help: 'Binary AND the TOS with this value.' },
+    { name: 'or-tos', parse: ([v]) => byte(v, `TOS: bad value for option "--or-tos", or out of range (0-255).`), help: 'Binary OR the TOS with this value.' },
+    { name: 'xor-tos', parse: ([v]) => byte(v, `TOS: bad value for option "--xor-tos", or out of range (0-255).`), help: 'Binary XOR the TOS with this value.' },
+  ],
+  finalize(p) {
+    const ops = ['set-tos', 'and-tos', 'or-tos', 'xor-tos'].filter((n) => p[n]);
+    if (ops.length > 1) throw new OptionError(`TOS: option "--${ops[0]}" cannot be used together with "--${ops[1]}".`);
+    const op = ops[0];
+    if (!op) throw new OptionError('TOS: An action is required');
+    const v = p[op]!.value;
+    if (op === 'set-tos') return v;
+    if (op === 'and-tos') return { value: 0, mask: ~v & 0xff };
+    if (op === 'or-tos') return { value: v, mask: v };
+    return { value: v, mask: 0 };
+  },
+  apply(pkt, o) {
+    pkt.tos = ((pkt.tos & ~o.mask) ^ o.value) & 0xff;
+    return 'CONTINUE';
+  },
+  save: (o) => `--set-tos ${h2(o.value)}/${h2(o.mask)}`,
+  list: (o) => `TOS set ${h2(o.value)}/${h2(o.mask)}`,
+  xlate: () => ({ untranslatable: 'nftables cannot rewrite the whole IPv4 TOS byte (only ip dscp, the upper six bits)' }),
+};

@@ -1,0 +1,32 @@
+// Entry: pick the state to open on (share link, saved work, or the default example), then mount.
+import { mount } from 'svelte';
+import App from './ui/App.svelte';
+import { DEFAULT_EXAMPLE } from './ui/examples';
+import { initialState } from './ui/state/persistence';
+import { Playground } from './ui/state/playground.svelte';
+import './ui/app.css';
+
+const params = new URLSearchParams(location.search);
+const embed = params.has('embed');
+// An embed never touches the visitor's saved work.
+const storage = embed ? undefined : safeLocalStorage();
+
+const pg = new Playground({ embed, autoplay: params.has('autoplay') });
+const motion = matchMedia('(prefers-reduced-motion: reduce)');
+pg.playback.reducedMotion = motion.matches;
+motion.addEventListener('change', () => (pg.playback.reducedMotion = motion.matches));
+
+const init = await initialState(location.hash, storage);
+pg.load(init.state ?? DEFAULT_EXAMPLE.scenario);
+if (init.linkError) pg.say({ kind: 'error', text: init.linkError + ' Your last work (or the example) is shown instead.' });
+
+document.documentElement.classList.toggle('embed', embed);
+mount(App, { target: document.getElementById('app')!, props: { pg, storage } });
+
+function safeLocalStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+// The ruleset editor: a CodeMirror view with iptables highlighting, the engine's diagnostics, and a
+// line decoration for the rule the playback points at.
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { syntaxHighlighting } from '@codemirror/language';
+import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { EditorState, StateEffect, StateField, type Extension, type Range } from '@codemirror/state';
+import { Decoration, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
+import type { Diagnostic } from '../../engine/model/span';
+import { iptablesHighlight, iptablesLanguage } from './iptables-language';
+
+const setDeciding = StateEffect.define<{ from: number; to: number } | null>();
+
+const decidingLine = Decoration.line({ class: 'cm-deciding-rule' });
+
+const decidingField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(deco, tr) {
+    deco = deco.map(tr.changes);
+    for (const e of tr.effects)
+      if (e.is(setDeciding)) {
+        if (!e.value) return Decoration.none;
+        const { doc } = tr.state;
+        const to = Math.min(e.value.to, doc.length);
+        const ranges: Range<Decoration>[] = [];
+        for (let pos = Math.min(e.value.from, doc.length); pos <= to; ) {
+          const line = doc.lineAt(pos);
+          ranges.push(decidingLine.range(line.from));
+          pos = line.to + 1;
+        }
+        deco = Decoration.set(ranges);
+      }
+    return deco;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+const theme = EditorView.theme({
+  '&': { height: '100%', fontSize: '13px', color: 'var(--fg)', backgroundColor: 'var(--bg-code)' },
+  '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.55' },
+  '.cm-content': { caretColor: 'var(--accent)' },
+  '.cm-gutters': { backgroundColor: 'var(--bg-code)', color: 'var(--fg-faint)', border: 'none' },
+  '.cm-activeLine': { backgroundColor: 'var(--bg-active-line)' },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--bg-active-line)' },
+  '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--accent)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--bg-selection)' },
+  '.cm-deciding-rule': { backgroundColor: 'var(--bg-deciding)', boxShadow: 'inset 3px 0 0 var(--accent)' },
+  '.cm-tooltip': { backgroundColor: 'var(--bg-raised)', color: 'var(--fg)', border: '1px solid var(--border)' },
+});
+
+export interface RulesetEditorOptions {
+  parent: HTMLElement;
+  doc: string;
+  onChange: (text: string) => void;
+  readOnly?: boolean;
+  label?: string;
+}
+
+export function createRulesetEditor(opts: RulesetEditorOptions): EditorView {
+  const extensions: Extension[] = [
+    lineNumbers(), highlightActiveLineGutter(), history(), drawSelection(), highlightActiveLine(), lintGutter(),
+    iptablesLanguage, syntaxHighlighting(iptablesHighlight), decidingField, theme,
+    // Tab is left to the browser so keyboard users can leave the editor.
+    keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap]),
+    EditorView.contentAttributes.of({ 'aria-label': opts.label ?? 'Ruleset', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
+    EditorState.readOnly.of(opts.readOnly ?? false),
+    EditorView.updateListener.of((u) => {
+      if (u.docChanged) opts.onChange(u.state.doc.toString());
+    }),
+  ];
+  return new EditorView({ parent: opts.parent, state: EditorState.create({ doc: opts.doc, extensions }) });
+}
+
+/// Replaces the text when it differs (an example or link loaded), keeping undo history.
+export function setText(view: EditorView, text: string) {
+  if (view.state.doc.toString() !== text) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}
+
+export function showDiagnostics(view: EditorView, diagnostics: readonly Diagnostic[]) {
+  const len = view.state.doc.length;
+  const list: CmDiagnostic[] = diagnostics.map((d) => ({
+    from: Math.min(d.from, len), to: Math.min(Math.max(d.to, d.from), len), severity: d.severity, message: d.message, source: 'nfplay',
+  }));
+  view.dispatch(setDiagnostics(view.state, list));
+}
+
+export function showDecidingRule(view: EditorView, range: { from: number; to: number } | null, scroll = true) {
+  const effects: StateEffect<unknown>[] = [setDeciding.of(range)];
+  if (range && scroll && range.from <= view.state.doc.length) effects.push(EditorView.scrollIntoView(range.from, { y: 'nearest' }));
+  view.dispatch({ effects });
+}

@@ -1,0 +1,145 @@
+// The playground's state. The scenario is immutable data replaced through one gateway, `edit`, so every
+// change reruns the engine and is persisted the same way; engine results are held raw (large, never
+// mutated). Selection and playback are plain UI state beside it.
+import type { PacketSpec, Scenario } from '../../engine/model/scenario';
+import type { SharedState } from '../../share/share-link';
+import { EngineClient, type PacketView, type Progress, type RunOutput } from '../../worker/client';
+import { buildFrames, stepAtOrBefore, type Frame } from '../diagram/frames';
+import { DEFAULT_EXAMPLE } from '../examples';
+import { Playback } from './playback.svelte';
+
+export type View = 'steps' | 'verdicts' | 'listing' | 'save';
+export const VIEWS: readonly View[] = ['steps', 'verdicts', 'listing', 'save'];
+
+export interface UiState {
+  packet?: number;
+  generated?: number | null;
+  step?: number;
+  view?: View;
+}
+
+export interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export class Playground {
+  scenario = $state.raw<Scenario>(DEFAULT_EXAMPLE.scenario);
+  result = $state.raw<RunOutput | null>(null);
+  progress = $state<Progress>({ busy: false });
+  notice = $state<Notice | null>(null);
+  /// The engine failed or timed out (not the ruleset's fault).
+  engineError = $state<string | null>(null);
+  selected = $state(0);
+  /// Index into the selected packet's generated packets (a REJECT's reply), or null for the packet itself.
+  generated = $state<number | null>(null);
+  view = $state<View>('steps');
+  readonly playback = new Playback();
+  #client: EngineClient;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #restoreStep: number | null = null;
+
+  readonly embed: boolean;
+  #autoplay: boolean;
+
+  constructor(opts: { embed?: boolean; autoplay?: boolean } = {}) {
+    this.embed = opts.embed ?? false;
+    this.#autoplay = opts.autoplay ?? false;
+    this.#client = new EngineClient({ timeout: 20000, onProgress: (p) => (this.progress = p) });
+  }
+
+  /// The one mutation gateway for the scenario.
+  edit(change: Partial<Scenario>, opts: { debounce?: number } = {}) {
+    this.scenario = { ...this.scenario, ...change };
+    if (this.selected >= this.scenario.packets.length) this.select(Math.max(0, this.scenario.packets.length - 1));
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#run(), opts.debounce ?? 0);
+  }
+
+  /// Replaces everything (an example, a link, a file), with the view it carries.
+  load(state: SharedState) {
+    const { ui, ...scenario } = state;
+    const u = (ui ?? {}) as UiState;
+    this.selected = Number.isInteger(u.packet) && u.packet! >= 0 ? u.packet! : 0;
+    this.generated = Number.isInteger(u.generated) ? u.generated! : null;
+    if (u.view && VIEWS.includes(u.view)) this.view = u.view;
+    this.#restoreStep = Number.isInteger(u.step) ? u.step! : null;
+    this.edit(scenario as Scenario);
+  }
+
+  select(packet: number, generated: number | null = null) {
+    this.selected = packet;
+    this.generated = generated;
+    this.playback.reset(this.frames.length, this.frames.length - 1);
+  }
+
+  setView(view: View) {
+    this.view = view;
+  }
+
+  say(notice: Notice | null) {
+    this.notice = notice;
+  }
+
+  addPackets(packets: PacketSpec[]) {
+    this.edit({ packets: [...this.scenario.packets, ...packets] });
+    this.select(this.scenario.packets.length - packets.length);
+  }
+
+  removePacket(i: number) {
+    this.edit({ packets: this.scenario.packets.filter((_, k) => k !== i) });
+  }
+
+  get current(): PacketView | null {
+    const p = this.result?.packets[this.selected];
+    if (!p) return null;
+    return this.generated === null ? p : (p.generated?.[this.generated] ?? p);
+  }
+
+  frames = $derived.by((): Frame[] => {
+    const p = this.current;
+    if (!p) return [];
+    const from = this.generated === null ? (this.scenario.packets[this.selected]?.from ?? 'local') : 'local';
+    return buildFrames(p, from);
+  });
+
+  /// The rule the playback position points at, when the result still describes the editor's text.
+  get decidingStep() {
+    const f = stepAtOrBefore(this.frames, this.playback.index);
+    return f && this.result?.rules === this.scenario.rules ? f.step : null;
+  }
+
+  /// What a share link carries.
+  get shared(): SharedState {
+    const ui: UiState = { packet: this.selected, step: this.playback.index, view: this.view };
+    if (this.generated !== null) ui.generated = this.generated;
+    return { ...this.scenario, ui };
+  }
+
+  async #run() {
+    try {
+      const out = await this.#client.run(this.scenario);
+      if (!out) return;
+      const samePacket = this.result !== null;
+      const at = this.playback.position;
+      this.result = out;
+      this.engineError = null;
+      const n = this.frames.length;
+      // A fresh load starts at the end (the verdict shows at once); an edit keeps the place.
+      const step = this.#restoreStep ?? (samePacket && at < n - 1 ? at : n - 1);
+      this.#restoreStep = null;
+      if (this.#autoplay) {
+        this.#autoplay = false;
+        this.playback.reset(n, 0);
+        this.playback.play();
+      } else this.playback.reset(n, step);
+    } catch (e) {
+      this.engineError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  dispose() {
+    this.#client.dispose();
+    this.playback.pause();
+  }
+}

@@ -1,0 +1,120 @@
+// The engine as the worker serves it: plain, structured-clonable data only. The engine's Ruleset and
+// Program hold functions, so everything the UI needs from them (rule spans, canonical text, listings) is
+// resolved here, on the worker side.
+import { parseRuleset, type InputFormat } from '../engine/parse/index';
+import { simulateRuleset } from '../engine/sim/simulate';
+import { listTable } from '../engine/print/list';
+import { formatRuleSpec } from '../engine/print/save';
+import { TABLES, type Ruleset, type TableName } from '../engine/model/ruleset';
+import type { Diagnostic } from '../engine/model/span';
+import type { Scenario } from '../engine/model/scenario';
+import type { GeneratedResult, PacketResult, TraceStep } from '../engine/model/trace';
+
+/// Where a rule sits in the ruleset text (1-based line, offsets for the editor).
+export interface RuleSource {
+  line: number;
+  from: number;
+  to: number;
+}
+
+export interface StepView extends TraceStep {
+  /// The rule that matched, in `iptables-save` form (`-A INPUT -p tcp ... -j ACCEPT`); absent for policies.
+  text?: string;
+  source?: RuleSource;
+}
+
+export interface PacketView extends Omit<PacketResult, 'trace' | 'generated'> {
+  trace: StepView[];
+  generated?: GeneratedView[];
+}
+
+export interface GeneratedView extends PacketView {
+  what: GeneratedResult['what'];
+}
+
+export interface ChainInfo {
+  name: string;
+  builtin: boolean;
+  policy: string | null;
+  rules: number;
+}
+
+export interface Analysis {
+  format: InputFormat;
+  diagnostics: Diagnostic[];
+  /// The tables the ruleset declares, in kernel order, with their chains.
+  tables: { name: TableName; chains: ChainInfo[] }[];
+}
+
+export interface RunOutput extends Analysis {
+  /// The rules text this run parsed: spans are offsets into it, not into whatever the editor holds now.
+  rules: string;
+  packets: PacketView[];
+  /// `iptables-save -c` after the run.
+  counters: string;
+  /// `iptables -L -n -v --line-numbers` per table, with the run's counters.
+  listings: { table: TableName; text: string }[];
+  unsimulated: Record<string, string>;
+  /// A scenario the engine refused (bad host or packet), with the path of the field.
+  error: string | null;
+  millis: number;
+}
+
+export type Phase = 'parse' | 'simulate' | 'print';
+export type ProgressHook = (phase: Phase) => void;
+
+function tablesOf(rs: Ruleset): Analysis['tables'] {
+  return TABLES.filter((t) => rs.tables.has(t)).map((name) => ({
+    name,
+    chains: [...rs.tables.get(name)!.chains.values()].map((c) => ({ name: c.name, builtin: c.builtin, policy: c.policy, rules: c.rules.length })),
+  }));
+}
+
+function stepView(rs: Ruleset, step: TraceStep): StepView {
+  const rule = step.rule === null ? undefined : rs.tables.get(step.table)?.chains.get(step.chain)?.rules[step.rule - 1];
+  if (!rule) return { ...step };
+  const spec = formatRuleSpec(rule);
+  return { ...step, text: `-A ${rule.chain}${spec ? ' ' + spec : ''}`, source: { line: rule.span.line, from: rule.span.from, to: rule.span.to } };
+}
+
+function packetView(rs: Ruleset, p: PacketResult): PacketView {
+  const { trace, generated, ...rest } = p;
+  const view: PacketView = { ...rest, trace: trace.map((s) => stepView(rs, s)) };
+  if (generated) view.generated = generated.map((g) => ({ ...packetView(rs, g), what: g.what }));
+  return view;
+}
+
+export const api = {
+  /// Parse only: diagnostics and the ruleset's shape, for feedback while typing.
+  analyze(text: string): Analysis {
+    const { ruleset, diagnostics, format } = parseRuleset(text);
+    return { format, diagnostics, tables: tablesOf(ruleset) };
+  },
+
+  /// Parse and simulate a whole scenario; a scenario the engine refuses comes back as `error`, not a throw.
+  run(scenario: Scenario, opts: { seed?: number } = {}, progress?: ProgressHook): RunOutput {
+    const start = performance.now();
+    progress?.('parse');
+    const { ruleset, diagnostics, format } = parseRuleset(scenario.rules ?? '');
+    const out: RunOutput = {
+      format, diagnostics, tables: tablesOf(ruleset), rules: scenario.rules ?? '', packets: [], counters: '',
+      listings: [], unsimulated: {}, error: null, millis: 0,
+    };
+    try {
+      progress?.('simulate');
+      const sim = simulateRuleset(ruleset, scenario, opts);
+      progress?.('print');
+      out.packets = sim.packets.map((p) => packetView(ruleset, p));
+      out.counters = sim.counters;
+      out.unsimulated = sim.unsimulated;
+      const counters = { rule: (r: Parameters<typeof sim.program.ruleCounters>[0]) => sim.program.ruleCounters(r), policy: (t: TableName, c: string) => sim.program.chainCounters(t, ruleset.tables.get(t)!.chains.get(c)!) };
+      out.listings = out.tables.map(({ name }) => ({ table: name, text: listTable(ruleset, name, counters, { lineNumbers: true }) }));
+    } catch (e) {
+      out.error = e instanceof Error ? e.message : String(e);
+    }
+    out.millis = performance.now() - start;
+    return out;
+  },
+};
+
+export type EngineApi = typeof api;

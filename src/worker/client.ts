@@ -1,0 +1,96 @@
+// The main thread's handle on the engine worker. It owns concurrency: the latest request of each kind
+// wins and stale answers are dropped; a superseded computation that still occupies the worker, or one
+// that runs past the timeout, is cancelled the only way a synchronous computation can be: by terminating
+// the worker and starting a fresh one (as Squoosh does).
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import type { EngineApi, Phase } from './api';
+import type { Scenario } from '../engine/model/scenario';
+
+export type { RunOutput, Analysis, PacketView, StepView, GeneratedView, RuleSource } from './api';
+
+export interface Progress {
+  busy: boolean;
+  phase?: Phase;
+}
+
+export interface ClientOptions {
+  /// Milliseconds before a request is abandoned and the worker restarted.
+  timeout?: number;
+  /// A superseded request still running after this many milliseconds is killed rather than awaited.
+  restartAfter?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+interface Job {
+  channel: string;
+  started: number;
+  timer: ReturnType<typeof setTimeout>;
+  done: (value: unknown, error?: Error) => void;
+}
+
+const spawn = () => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'nfplay-engine' });
+
+export class EngineTimeout extends Error {
+  override name = 'EngineTimeout';
+}
+
+export class EngineClient {
+  #worker = spawn();
+  #remote: Remote<EngineApi> = wrap<EngineApi>(this.#worker);
+  #jobs = new Set<Job>();
+  #latest = new Map<string, number>();
+  #seq = 0;
+
+  constructor(private opts: ClientOptions = {}) {}
+
+  /// Resolves to null when a newer `analyze` superseded this one.
+  analyze(text: string) {
+    return this.#call('analyze', (r) => r.analyze(text));
+  }
+
+  /// Resolves to null when a newer `run` superseded this one.
+  run(scenario: Scenario, seed?: number) {
+    const hook = proxy((phase: Phase) => this.opts.onProgress?.({ busy: true, phase }));
+    return this.#call('run', (r) => r.run(scenario, { seed }, hook));
+  }
+
+  dispose() {
+    this.#remote[releaseProxy]();
+    this.#worker.terminate();
+    for (const job of this.#jobs) job.done(null);
+  }
+
+  #call<T>(channel: string, send: (r: Remote<EngineApi>) => Promise<T>): Promise<T | null> {
+    const id = ++this.#seq;
+    this.#latest.set(channel, id);
+    const stale = [...this.#jobs].filter((j) => j.channel === channel);
+    stale.forEach((j) => j.done(null));
+    if (stale.some((j) => performance.now() - j.started > (this.opts.restartAfter ?? 200))) this.#restart();
+    return new Promise<T | null>((resolve, reject) => {
+      const job: Job = {
+        channel, started: performance.now(),
+        timer: setTimeout(() => {
+          job.done(null, new EngineTimeout(`the engine gave up after ${(this.opts.timeout ?? 15000) / 1000} s`));
+          this.#restart();
+        }, this.opts.timeout ?? 15000),
+        done: (value, error) => {
+          if (!this.#jobs.delete(job)) return;
+          clearTimeout(job.timer);
+          if (!this.#jobs.size) this.opts.onProgress?.({ busy: false });
+          if (error) reject(error);
+          else resolve(this.#latest.get(channel) === id ? (value as T) : null);
+        },
+      };
+      this.#jobs.add(job);
+      this.opts.onProgress?.({ busy: true });
+      send(this.#remote).then((v) => job.done(v), (e: unknown) => job.done(null, e instanceof Error ? e : new Error(String(e))));
+    });
+  }
+
+  #restart() {
+    this.#worker.terminate();
+    for (const job of this.#jobs) job.done(null);
+    this.#worker = spawn();
+    this.#remote = wrap<EngineApi>(this.#worker);
+  }
+}
