@@ -50,7 +50,8 @@ export class EngineClient {
 
   /// Resolves to null when a newer `run` superseded this one.
   run(scenario: Scenario, seed?: number) {
-    const hook = proxy((phase: Phase) => this.opts.onProgress?.({ busy: true, phase }));
+    // Phase reports travel on their own port and may arrive after the answer: only report while busy.
+    const hook = proxy((phase: Phase) => void (this.#jobs.size && this.opts.onProgress?.({ busy: true, phase })));
     return this.#call('run', (r) => r.run(scenario, { seed }, hook));
   }
 

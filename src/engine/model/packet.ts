@@ -46,6 +46,8 @@ export interface Packet {
   id: number;
   /// Fragment offset in 8-byte units; non-zero means a later fragment (`-f`).
   fragOffset: number;
+  /// More fragments follow (a first fragment has it with offset 0).
+  moreFragments: boolean;
   /// skb->mark.
   mark: number;
   iif: string | null;
@@ -72,7 +74,7 @@ export function hasPorts(proto: number): boolean {
 export function makePacket(fields: Partial<Packet> = {}): Packet {
   return {
     family: 4, src: 0, dst: 0, proto: 0, sport: 0, dport: 0, flags: 0, tcpOptions: [], icmpType: 0, icmpCode: 0,
-    icmpId: 0, inner: null, length: 20, ttl: 64, tos: 0, id: 0, fragOffset: 0, mark: 0, iif: null, oif: null,
+    icmpId: 0, inner: null, length: 20, ttl: 64, tos: 0, id: 0, fragOffset: 0, moreFragments: false, mark: 0, iif: null, oif: null,
     macSrc: null, pkttype: 'host', payload: '', uid: null, gid: null,
     ...fields,
   };

@@ -84,6 +84,9 @@ export interface Chain {
   /// A built-in chain exists in the kernel (is hooked) only once a command touched it: a restore file's
   /// `:CHAIN` line, or -A, -I, -R, -P on it. iptables-save still lists the others, with policy ACCEPT.
   registered: boolean;
+  /// The policy counter counts only once a policy was set (-P, or a restore file's :CHAIN line): a chain
+  /// that `iptables -A` created has no counters in the kernel, and iptables-save shows [0:0] for it.
+  counted: boolean;
   /// Policy counters of a built-in chain (what `:INPUT DROP [p:b]` shows).
   counters: Counters;
   rules: Rule[];

@@ -29,7 +29,8 @@ export interface TraceStep {
 export interface PacketResult {
   fate: Fate;
   out: string | null;
-  ctState: CtState;
+  /// null when the packet never reached conntrack (dropped in raw, held for reassembly, never sent).
+  ctState: CtState | null;
   trace: TraceStep[];
   final: Header | null;
   generated?: GeneratedResult[];

@@ -15,7 +15,7 @@ export class RulesetBuilder {
     let t = this.tables.get(name);
     if (!t) {
       t = { name, chains: new Map() };
-      for (const c of BUILTIN_CHAINS[name]) t.chains.set(c, { name: c, builtin: true, policy: 'ACCEPT', registered: false, counters: { packets: 0, bytes: 0 }, rules: [], span: null });
+      for (const c of BUILTIN_CHAINS[name]) t.chains.set(c, { name: c, builtin: true, policy: 'ACCEPT', registered: false, counted: false, counters: { packets: 0, bytes: 0 }, rules: [], span: null });
       this.tables.set(name, t);
     }
     return t;
@@ -80,7 +80,7 @@ export class RulesetBuilder {
     if (name.length > 28) throw new ParseError(`chain name \`${name}' too long (must be under 29 chars)`, span);
     if (name.startsWith('-') || name === 'ACCEPT' || name === 'DROP' || name === 'RETURN' || name === 'QUEUE')
       throw new ParseError(`Invalid chain name \`${name}'`, span);
-    t.chains.set(name, { name, builtin: false, policy: null, registered: true, counters: { packets: 0, bytes: 0 }, rules: [], span });
+    t.chains.set(name, { name, builtin: false, policy: null, registered: true, counted: false, counters: { packets: 0, bytes: 0 }, rules: [], span });
   }
 
   /// A restore dump's `:NAME POLICY [p:b]` line.
@@ -102,6 +102,9 @@ export class RulesetBuilder {
 
   deleteChain(table: TableName, name: string | null, span: Span): void {
     const t = this.table(table);
+    if (name === null)
+      // iptables-nft's -X also removes the built-in chains that hold nothing: no rules, policy ACCEPT.
+      for (const c of t.chains.values()) if (c.builtin && !c.rules.length && c.policy === 'ACCEPT') c.registered = c.counted = false;
     const names = name === null ? [...t.chains.values()].filter((c) => !c.builtin).map((c) => c.name) : [name];
     for (const n of names) {
       const c = this.chain(table, n, span);
@@ -117,7 +120,8 @@ export class RulesetBuilder {
     if (!c.builtin) throw new ParseError('Bad built-in chain name.', span);
     if (policy !== 'ACCEPT' && policy !== 'DROP') throw new ParseError(`Bad policy name \`${policy}' (ACCEPT or DROP)`, span);
     c.policy = policy;
-    c.registered = true;
+    // Setting a policy (-P, or a restore file's :CHAIN line) gives the chain its counters in the kernel.
+    c.registered = c.counted = true;
   }
 
   flush(table: TableName, chain: string | null, span: Span): void {

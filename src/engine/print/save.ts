@@ -16,8 +16,9 @@ export function formatProto(n: number): string {
 export function formatRuleSpec(r: Rule): string {
   const out: string[] = [];
   const inv = (b: boolean) => (b ? '! ' : '');
-  if (r.src) out.push(`${inv(r.srcInv)}-s ${formatCidr(r.src)}`);
-  if (r.dst) out.push(`${inv(r.dstInv)}-d ${formatCidr(r.dst)}`);
+  // Any address (0.0.0.0/0) is no match at all: iptables stores nothing and prints nothing.
+  if (r.src && (r.src.mask || r.srcInv)) out.push(`${inv(r.srcInv)}-s ${formatCidr(r.src)}`);
+  if (r.dst && (r.dst.mask || r.dstInv)) out.push(`${inv(r.dstInv)}-d ${formatCidr(r.dst)}`);
   if (r.iif) out.push(`${inv(r.iifInv)}-i ${formatIface(r.iif)}`);
   if (r.oif) out.push(`${inv(r.oifInv)}-o ${formatIface(r.oif)}`);
   if (r.proto) out.push(`${inv(r.protoInv)}-p ${formatProto(r.proto)}`);

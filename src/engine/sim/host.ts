@@ -36,6 +36,8 @@ export interface Route {
 export type RouteResult =
   | { type: 'local'; dev: string }
   | { type: 'broadcast'; dev: string }
+  /// 224.0.0.1 (all hosts) is joined on every interface; no other group is, and nothing routes multicast.
+  | { type: 'multicast'; joined: boolean; dev: string }
   | { type: 'unicast'; route: Route }
   | { type: 'unreachable' };
 
@@ -95,6 +97,11 @@ export class Host implements HostView {
   /// The kernel's fib lookup, reduced to what a scenario can say.
   route(dst: number): RouteResult {
     if (this.isLocal(dst)) return { type: 'local', dev: 'lo' };
+    if (dst >>> 28 === 14) {
+      // Sent multicast leaves by the unicast route that covers it (usually the default route).
+      const r = this.routes.find((x) => inCidr(dst, x.dst));
+      return { type: 'multicast', joined: dst === 0xe0000001, dev: r?.dev ?? this.firstDevice() };
+    }
     if (this.broadcasts.has(dst)) {
       const dev = [...this.interfaces.values()].find((i) => i.addresses.some((a) => a.broadcast === dst))?.name;
       return { type: 'broadcast', dev: dev ?? this.firstDevice() };
@@ -124,6 +131,11 @@ export class Host implements HostView {
     if (addr >>> 28 === 14) return 'MULTICAST';
     if (addr === 0) return 'BROADCAST'; // the kernel's fib calls 0.0.0.0 a broadcast address
     return this.route(addr).type === 'unreachable' && !iface ? 'UNREACHABLE' : 'UNICAST';
+  }
+
+  /// Is `addr` on one of the interface's own networks?
+  onLink(iface: string, addr: number): boolean {
+    return this.interfaces.get(iface)?.addresses.some((a) => inCidr(addr, a.net)) ?? false;
   }
 
   primaryAddress(iface: string): number | null {

@@ -71,6 +71,7 @@ export function toPacket(spec: PacketSpec, index: number, host: Host, findQuote:
     tcpOptions: spec.tcpOptions ?? [],
     icmpId: spec.icmpId ?? 0,
     fragOffset: spec.fragOffset ?? 0,
+    moreFragments: spec.moreFragments ?? false,
   });
   if (proto === 6 || proto === 17 || proto === 132 || proto === 136) {
     p.sport = port(spec.sport, `${path}.sport`, proto === 6 ? 20 : 53);

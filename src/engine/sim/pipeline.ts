@@ -17,7 +17,8 @@ import { makeReject, makeIcmpError } from './generate';
 /// Tables per hook in priority order; 'ct' marks the conntrack lookup (priority -200).
 const ORDER: Record<Hook, readonly (TableName | 'ct')[]> = {
   PREROUTING: ['raw', 'ct', 'mangle', 'nat'],
-  INPUT: ['mangle', 'filter', 'security', 'nat'],
+  // Measured: in INPUT, nat (priority 100) runs before security in iptables-nft.
+  INPUT: ['mangle', 'filter', 'nat', 'security'],
   FORWARD: ['mangle', 'filter', 'security'],
   OUTPUT: ['raw', 'ct', 'mangle', 'nat', 'filter', 'security'],
   POSTROUTING: ['mangle', 'nat'],
@@ -92,7 +93,7 @@ export function processPacket(run: RunState, pkt: Packet, now: number, attached?
   }
   const fate = pkt.iif ? incoming(r) : local(r);
   const result: PacketResult = {
-    fate: fate.fate, out: fate.out, ctState: r.firstState ?? r.ctState, trace: r.trace,
+    fate: fate.fate, out: fate.out, ctState: r.firstState, trace: r.trace,
     final: fate.fate === 'forwarded' || fate.fate === 'sent' ? headerOf(pkt) : null,
   };
   if (r.generated.length) result.generated = r.generated;
@@ -185,11 +186,24 @@ function dropped(r: PacketRun, at: Hook): Outcome {
 
 function incoming(r: PacketRun): Outcome {
   const p = r.pkt;
+  if (p.fragOffset || p.moreFragments) {
+    // Conntrack's defragmentation (priority -400) holds fragments until the datagram is whole.
+    r.event('conntrack', 'a fragment: held for reassembly');
+    return { fate: 'dropped', out: null, reason: 'a fragment waits in conntrack defragmentation for the rest of its datagram: no chain sees it alone (so -f rules never match while conntrack is loaded)' };
+  }
   if (!hook(r, 'PREROUTING')) return dropped(r, 'PREROUTING');
   const rt = r.run.host.route(p.dst);
   if (rt.type === 'local' || rt.type === 'broadcast') {
     r.event('route', `${rt.type === 'local' ? 'local address' : 'broadcast'}: deliver to the host`);
     return input(r);
+  }
+  if (rt.type === 'multicast') {
+    if (rt.joined) {
+      r.event('route', 'multicast group the host is in: deliver');
+      return input(r);
+    }
+    r.event('route', 'multicast group the host did not join: dropped');
+    return { fate: 'dropped', out: null, reason: 'multicast to a group no socket joined (and no multicast routing): dropped after PREROUTING' };
   }
   if (!r.run.host.forwarding) {
     r.event('route', 'not for this host, and forwarding is off: the packet vanishes');
@@ -208,6 +222,9 @@ function incoming(r: PacketRun): Outcome {
   p.oif = rt.route.dev;
   p.ttl--;
   r.event('route', `forward via ${rt.route.dev}${rt.route.via !== null ? ` (gateway ${r.run.host.describe(rt.route.via)})` : ''}`);
+  // Back out the interface it came in on, to a sender on that link: the host tells it the better hop.
+  if (p.iif === rt.route.dev && r.run.host.onLink(p.iif, p.src) && (rt.route.via === null || r.run.host.onLink(p.iif, rt.route.via)))
+    sendGenerated(r, makeIcmpError(p, 5, 1, r.run.host));
   if (!hook(r, 'FORWARD')) return dropped(r, 'FORWARD');
   if (!hook(r, 'POSTROUTING')) return dropped(r, 'POSTROUTING');
   confirm(r);
@@ -225,7 +242,6 @@ function local(r: PacketRun): Outcome {
   const p = r.pkt;
   let rt = r.run.host.route(p.dst);
   if (rt.type === 'unreachable') {
-    r.ctState = 'UNTRACKED';
     return { fate: 'dropped', out: null, reason: 'no route to the destination: the sending process gets "Network is unreachable" and nothing enters netfilter' };
   }
   p.oif = rt.type === 'unicast' ? rt.route.dev : rt.dev;

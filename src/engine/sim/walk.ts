@@ -87,8 +87,10 @@ export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet
 
 function policy(base: CompiledChain, table: TableName, hook: Hook, pkt: Packet, sink: WalkSink): Verdict {
   const p = base.chain.policy ?? 'ACCEPT';
-  base.policyPackets++;
-  base.policyBytes += pkt.length;
+  if (base.chain.counted) {
+    base.policyPackets++;
+    base.policyBytes += pkt.length;
+  }
   sink.trace.push({ table, chain: base.chain.name, rule: null, verdict: `policy:${p}`, hook });
   return p;
 }

@@ -55,7 +55,7 @@ const BOX_W = 132;
 const HEADER = 26;
 const ROW = 22;
 const DIAMOND = 34;
-const END_W = 96;
+const END_W = 104;
 const END_H = 34;
 
 const GRAPH: readonly [NodeId, NodeId, boolean?][] = [
@@ -85,7 +85,7 @@ export function layoutDiagram(tables: ReadonlySet<TableName>, orientation: Orien
 
   // The forward path runs along the main axis; INPUT, the local process and OUTPUT sit beside it.
   const wide = orientation === 'wide';
-  const mainLen = wide ? 980 : main.length * (tallest + 40);
+  const mainLen = wide ? 940 : main.length * (tallest + 40);
   const along = scalePoint<string>().domain(main).range([wide ? 60 : 40, mainLen - (wide ? 60 : 80)]);
   const cross0 = wide ? 44 : 70;
   const cross1 = wide ? cross0 + Math.max(boxH('PREROUTING'), boxH('FORWARD'), boxH('POSTROUTING')) + 70 : 290;
@@ -112,7 +112,7 @@ export function layoutDiagram(tables: ReadonlySet<TableName>, orientation: Orien
     } else if (id === 'route-in' || id === 'route-out') {
       nodes.set(id, { id, kind: 'route', label: LABELS[id], ax, ay, x: ax - DIAMOND / 2, y: ay - DIAMOND / 2, w: DIAMOND, h: DIAMOND, rows: [] });
     } else {
-      const w = id === 'local' ? END_W + 14 : END_W;
+      const w = id === 'local' ? END_W + 22 : END_W;
       nodes.set(id, { id, kind: 'end', label: LABELS[id], ax, ay, x: ax - w / 2, y: ay - END_H / 2, w, h: END_H, rows: [] });
     }
   }

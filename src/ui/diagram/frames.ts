@@ -68,7 +68,8 @@ export function framePoint(layout: DiagramLayout, f: Frame, prev?: Point): Point
   if (r) return [n.ax, r.y];
   // A drop or the end stays where the packet was, when it is in that same node.
   if (prev && (f.kind === 'end' || (f.kind === 'event' && f.event.kind === 'drop')) && isInside(n, prev)) return prev;
-  return [n.ax, n.kind === 'hook' ? n.ay : n.ay];
+  // On an end node the dot waits at its left, clear of the label.
+  return n.kind === 'end' ? [n.x + 12, n.ay] : [n.ax, n.ay];
 }
 
 const isInside = (n: { x: number; y: number; w: number; h: number }, p: Point) => p[0] >= n.x && p[0] <= n.x + n.w && p[1] >= n.y && p[1] <= n.y + n.h;
@@ -88,7 +89,8 @@ export function buildTrack(layout: DiagramLayout, frames: Frame[]): Track {
     if (a.node !== f.node) {
       const na = layout.nodes.get(a.node)!;
       const nb = layout.nodes.get(f.node)!;
-      via.push([na.ax, na.ay], ...routeLegs(layout, a.node, f.node).flatMap((e) => e.points), [nb.ax, nb.ay]);
+      const center = (n: typeof na): Point[] => (n.kind === 'hook' ? [[n.ax, n.ay]] : []);
+      via.push(...center(na), ...routeLegs(layout, a.node, f.node).flatMap((e) => e.points), ...center(nb));
     }
     const pts = [points[k], ...via, points[k + 1]];
     const lengths = [0];

@@ -21,7 +21,6 @@ def c(name, desc, packets, host=None, rules=RULES):
 
 
 def cases():
-    s = dict(src=ME, dst=REMOTE)  # noqa: F841 - readability of the local packets below
     yield c('tcp-handshake-inbound', 'SYN in, SYN-ACK out, ACK in, data: NEW, ESTABLISHED, ESTABLISHED, ESTABLISHED.',
             handshake())
     yield c('tcp-full-inbound', 'A whole inbound connection: handshake, data both ways, FIN from each side, last ACK.',

@@ -101,7 +101,8 @@ def cases():
         'another source is not affected.', \
         scenario(script(*brute), [tcp(22, sport=40000 + i) for i in range(4)] + [tcp(22, src='198.51.100.8')])
     yield 'ssh-bruteforce-counts-every-packet', 'The rules as written count every packet to port 22, not only new ' \
-        'connections: one handshake and a data segment reach the hit count, and the session\'s own packet is dropped.', \
+        'connections: the SYN, the ACK and two data segments of one session reach the hit count of 4, and the session\'s ' \
+        'second data segment is dropped.', \
         scenario(script(*brute), handshake() + [tcp(flags=['PSH', 'ACK'], length=60)])
     yield 'ssh-bruteforce-new-only', 'Counting only NEW connections (-m conntrack --ctstate NEW before recent): ' \
         'established sessions are left alone, the fourth new connection is still dropped.', \

@@ -1,5 +1,5 @@
 """Targets: verdicts, REJECT with every reply type and in every filter chain, logging, marks, NOTRACK."""
-from common import (CLIENT, ME, REMOTE, ROUTER, filt, handshake, icmp, ltcp, ludp, scenario, table, tcp, udp)
+from common import (CLIENT, REMOTE, ROUTER, filt, handshake, icmp, ltcp, ludp, scenario, table, tcp, udp)
 
 GROUP = 'targets'
 
@@ -41,6 +41,9 @@ def cases():
         filt(OUTPUT=['-p udp -j REJECT']), [ludp()])
     yield 'reject-output-tcp-reset', 'REJECT tcp-reset in OUTPUT: the reset comes back to the local sender.', scenario(
         filt(OUTPUT=['-p tcp -j REJECT --reject-with tcp-reset']), [ltcp()])
+    yield 'reject-output-tcp-reset-syn-only', 'REJECT tcp-reset in OUTPUT for SYNs only: the reset is not rejected ' \
+        'in turn and reaches the local sender over lo.', scenario(
+        filt(OUTPUT=['-p tcp --syn -j REJECT --reject-with tcp-reset']), [ltcp()])
     for w in ['icmp-host-unreachable', 'icmp-admin-prohibited']:
         yield f'reject-output-{w}', f'REJECT --reject-with {w} in OUTPUT.', scenario(
             filt(OUTPUT=[f'-j REJECT --reject-with {w}']), [ludp(), ltcp()])

@@ -1,0 +1,137 @@
+// The playground as a person uses it, against the built site in headless Chromium: it opens on the
+// example with its verdicts, shows a diagnostic for a bad rule, highlights the deciding rule while
+// stepping, restores a share link, survives a corrupt one, and has a compact embed view.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildSite, hasChromium, launch, serve } from './site';
+
+describe.skipIf(!hasChromium)('playground in Chromium', () => {
+  let browser: Browser;
+  let site: Awaited<ReturnType<typeof buildSite>>;
+  let server: Awaited<ReturnType<typeof serve>>;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    site = await buildSite();
+    server = await serve(site.dir);
+    browser = await launch();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await site?.cleanup();
+  });
+
+  /// A fresh visitor (no saved work); console errors and CSP violations are collected as failures.
+  async function open(suffix = ''): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    await page.goto(server.url + suffix);
+    return page;
+  }
+
+  const fates = (page: Page) => page.locator('.packets li .fate').allTextContents();
+
+  it('opens on the example and shows its verdicts', async () => {
+    const page = await open();
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    const [ssh, telnet] = await fates(page);
+    expect(ssh).toBe('delivered');
+    expect(telnet).toBe('dropped');
+    await page.getByRole('tab', { name: 'Verdicts' }).click();
+    await expect.poll(() => page.locator('.verdicts tbody tr').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('.verdicts tbody tr').first().textContent()).toMatch(/delivered.*ACCEPT/s);
+    await page.getByRole('tab', { name: 'iptables -L' }).click();
+    expect(await page.locator('pre').first().textContent()).toMatch(/Chain INPUT \(policy DROP \d+ packets/);
+    await page.context().close();
+  });
+
+  it('shows a diagnostic with its line for a bad rule', async () => {
+    const page = await open();
+    await page.locator('.cm-content').waitFor();
+    await page.locator('.cm-line').nth(4).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('-A INPUT -p tcp --no-such-option 1 -j ACCEPT');
+    const item = page.locator('.diagnostics li', { hasText: 'no-such-option' });
+    await item.waitFor();
+    expect(await item.textContent()).toMatch(/line 6:\d+/);
+    await page.locator('.cm-lintRange-error').first().waitFor();
+    await page.context().close();
+  });
+
+  it('highlights the deciding rule in the diagram and the editor while stepping', async () => {
+    const page = await open();
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    await page.locator('.packets .pick').first().click();
+    await page.getByRole('button', { name: 'First step' }).click();
+    expect(await page.locator('.steps [aria-current="step"]').textContent()).toContain('Arrives on eth0');
+    expect(await page.locator('.cm-deciding-rule').count()).toBe(0);
+    // Step forward until the rule that accepts the SSH SYN is reached.
+    for (let i = 0; i < 10 && !(await page.locator('.row.current[data-row="INPUT/filter"]').count()); i++)
+      await page.getByRole('button', { name: 'Step forward' }).click();
+    expect(await page.locator('.row.current[data-row="INPUT/filter"]').getAttribute('data-note')).toMatch(/^#\d+ ACCEPT$/);
+    expect(await page.locator('.cm-deciding-rule').textContent()).toContain('--dport 22');
+    expect(await page.locator('.detail .rule').textContent()).toMatch(/-A INPUT -p tcp .*--dport 22 -j ACCEPT/);
+    // Back one step: the rule is no longer current, and the editor's highlight goes with it.
+    await page.getByRole('button', { name: 'Step back' }).click();
+    expect(await page.locator('.row.current').count()).toBe(0);
+    expect(await page.locator('.cm-deciding-rule').count()).toBe(0);
+    // The telnet SYN ends in the INPUT policy: the diagram marks the drop.
+    await page.locator('.packets .pick').nth(1).click();
+    await page.getByRole('button', { name: 'Last step' }).waitFor();
+    expect(await page.locator('.row.drop[data-row="INPUT/filter"]').getAttribute('data-note')).toBe('policy DROP');
+    expect(await page.locator('.packet.stopped').count()).toBe(1);
+    await page.context().close();
+  });
+
+  it('restores the whole state from a share link', async () => {
+    const page = await open();
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    await page.locator('.cm-line').first().click();
+    await page.keyboard.press('Home');
+    await page.keyboard.type('# shared by e2e\n');
+    await page.locator('.packets .pick').nth(1).click();
+    await page.getByRole('tab', { name: 'iptables-save -c' }).click();
+    await expect.poll(() => page.locator('pre').first().textContent()).toMatch(/\[0:0\] -A INPUT -i lo -j ACCEPT/);
+    await page.getByRole('button', { name: 'Share link' }).click();
+    await expect.poll(() => new URL(page.url()).hash).toMatch(/^#v1\.[\w-]+$/);
+    const link = page.url();
+    await page.context().close();
+
+    const again = await open(link.slice(server.url.length));
+    await expect.poll(() => again.locator('.cm-line').first().textContent()).toBe('# shared by e2e');
+    expect(await again.getByRole('tab', { name: 'iptables-save -c' }).getAttribute('aria-selected')).toBe('true');
+    expect(await again.locator('.packets li').nth(1).getAttribute('class')).toContain('selected');
+    await expect.poll(() => fates(again)).toHaveLength(3);
+    await again.context().close();
+  });
+
+  it('keeps working after a corrupt link, and says why', async () => {
+    const page = await open('#v1.this-is-not-deflate');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/could not be opened: the link is damaged/);
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    await page.locator('.packet').waitFor();
+    await page.context().close();
+  });
+
+  it('has a compact embed view of the same playground', async () => {
+    const page = await open('?embed');
+    await page.locator('.packet').waitFor();
+    expect(await page.locator('.cm-editor').count()).toBe(0);
+    expect(await page.locator('.steps li').count()).toBeGreaterThan(2);
+    expect(await page.getByRole('link', { name: /Open in nfplay/ }).getAttribute('href')).not.toContain('embed');
+    await page.locator('.chip').nth(1).click();
+    expect(await page.locator('.steps [aria-current="step"]').textContent()).toMatch(/Dropped/);
+    await page.context().close();
+  });
+
+  it('ran without page errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+// `npm run screenshots`: the main view at desktop and phone widths, light and dark, into docs/.
+import { resolve } from 'node:path';
+import { buildSite, launch, serve } from './site';
+
+const OUT = resolve(import.meta.dirname, '../../docs');
+const site = await buildSite();
+const server = await serve(site.dir);
+const browser = await launch();
+try {
+  const shots = [
+    { name: 'playground-desktop', width: 1280, height: 800, scheme: 'light' },
+    { name: 'playground-desktop-dark', width: 1280, height: 800, scheme: 'dark' },
+    { name: 'playground-phone', width: 390, height: 844, scheme: 'light', full: true },
+    { name: 'playground-embed', width: 800, height: 600, scheme: 'light', query: '?embed' },
+  ] as const;
+  for (const s of shots) {
+    const page = await browser.newPage({ viewport: { width: s.width, height: s.height }, colorScheme: s.scheme, deviceScaleFactor: 1 });
+    await page.goto(server.url + ('query' in s ? s.query : ''));
+    await page.locator('.packet').waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${OUT}/${s.name}.png`, fullPage: 'full' in s && s.full });
+    console.log(`docs/${s.name}.png`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+  await site.cleanup();
+}
