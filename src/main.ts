@@ -20,6 +20,13 @@ const init = await initialState(location.hash, storage);
 pg.load(init.state ?? DEFAULT_EXAMPLE.scenario);
 if (init.linkError) pg.say({ kind: 'error', text: init.linkError + ' Your last work (or the example) is shown instead.' });
 
+// A link pasted into the address bar of an open playground changes only the fragment.
+addEventListener('hashchange', async () => {
+  const next = await initialState(location.hash, undefined);
+  if (next.fromLink && next.state) pg.load(next.state);
+  else if (next.linkError) pg.say({ kind: 'error', text: next.linkError });
+});
+
 document.documentElement.classList.toggle('embed', embed);
 mount(App, { target: document.getElementById('app')!, props: { pg, storage } });
 

@@ -131,6 +131,17 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     await page.context().close();
   });
 
+  it('keeps the work in local storage across a reload', async () => {
+    const page = await open();
+    await page.locator('.cm-line').first().click();
+    await page.keyboard.press('Home');
+    await page.keyboard.type('# kept\n');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('nfplay:work') ?? '')).toContain('# kept');
+    await page.goto(server.url);
+    await expect.poll(() => page.locator('.cm-line').first().textContent()).toBe('# kept');
+    await page.context().close();
+  });
+
   it('ran without page errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

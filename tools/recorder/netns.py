@@ -97,7 +97,9 @@ class Topology:
             for a in ifc.get('addresses', []):
                 net = ipaddress.ip_interface(a).network
                 cmds.append(f'addr add {a} {"brd +" if net.prefixlen < 31 else ""} dev {n}')
-            cmds.append(f'link set {n} up')
+            # No ARP: next hops without a static entry (say a NAT target nobody listed) still get their frame,
+            # addressed to the host's own MAC, instead of waiting for a reply the peer never sends.
+            cmds.append(f'link set {n} arp off up')
         for r in h.get('routes', []):
             cmds.append('route add ' + r['to'] + (f' via {r["via"]}' if r.get('via') else '') +
                         (f' dev {r["dev"]}' if r.get('dev') else ''))

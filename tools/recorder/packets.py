@@ -67,8 +67,9 @@ class TcpSeq:
     A connection's first sender starts at 1000000, the other side at 2000000. A SYN always carries the
     initial number (so a retried SYN is a retransmission), every other segment the next unsent number, and
     an ACK acknowledges everything the other side sent (or the other side's initial number + 1 when it sent
-    nothing yet). Replies are paired with their connection by the client's address and port, and failing
-    that by the port pair alone, so replies of NATed connections still continue the right sequence space.
+    nothing yet). Replies are paired with their connection by the client's address and port, failing that
+    by the port pair, failing that by the client's port, so replies of NATed connections continue the right
+    sequence space.
     """
 
     def __init__(self):
@@ -80,10 +81,11 @@ class TcpSeq:
             for i in (0, 1):
                 if c['ends'][i] == t:
                     return c, i
-        for c in reversed(self.conns):
-            if not c['sent'][1]:
-                cs, csp, cd, cdp = c['ends'][0]
-                if (cs, csp) == (d, dp) or (csp, cdp) == (dp, sp):
+        # A first reply whose addresses were NATed: the client's address and port, else the port pair, else
+        # the client's port alone (hairpin NAT rewrites both addresses and the server port).
+        for same in (lambda e: e[:2] == (d, dp), lambda e: (e[1], e[3]) == (dp, sp), lambda e: e[1] == dp):
+            for c in reversed(self.conns):
+                if not c['sent'][1] and same(c['ends'][0]):
                     c['ends'][1] = t
                     return c, 1
         c = {'ends': [t, (d, dp, s, sp)], 'isn': [1000000, 2000000], 'nxt': [1000000, 2000000], 'sent': [False, False]}

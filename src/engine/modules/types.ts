@@ -152,6 +152,8 @@ export interface TargetModule<O = any> extends ModuleBase<O> {
   hooks?: readonly Hook[];
   /// What the trace calls it when it decides: "REJECT", "DNAT"; default the verdict itself.
   label?: string;
+  /// The target column of `iptables -L` when it is not the name (NOTRACK lists as CT).
+  listName?: string;
   apply(pkt: Packet, o: O, ctx: MatchContext): TargetVerdict;
 }
 

@@ -7,12 +7,12 @@ import type { RulesetBuilder } from './builder';
 import { parseRuleSpec } from './rule-spec';
 import { joinSpans, type Token } from './tokens';
 
-const COMMANDS: Record<string, string> = {
+const COMMANDS = new Map<string, string>(Object.entries({
   '-A': 'A', '--append': 'A', '-I': 'I', '--insert': 'I', '-D': 'D', '--delete': 'D', '-R': 'R', '--replace': 'R',
   '-N': 'N', '--new-chain': 'N', '--new': 'N', '-X': 'X', '--delete-chain': 'X', '-P': 'P', '--policy': 'P',
   '-F': 'F', '--flush': 'F', '-Z': 'Z', '--zero': 'Z', '-E': 'E', '--rename-chain': 'E',
   '-L': 'L', '--list': 'L', '-S': 'L', '--list-rules': 'L', '-C': 'C', '--check': 'C', '-h': 'L', '--help': 'L', '-V': 'L', '--version': 'L',
-};
+}));
 
 export interface CommandContext {
   builder: RulesetBuilder;
@@ -43,12 +43,11 @@ export function runCommand(tokens: Token[], ctx: CommandContext): void {
       table = parseTable(arg);
     } else rest.push(tokens[i]);
   }
-  const ci = rest.findIndex((t) => COMMANDS[t.text] && !t.quoted);
+  let ci = -1;
+  for (let k = 0; k < rest.length && ci < 0; k++) if (!rest[k].quoted && COMMANDS.has(rest[k].text)) ci = k;
   if (ci < 0) throw new ParseError('no command specified (-A, -I, -D, -N, -P ...)', rest[0]?.span ?? tokens[0].span);
   const cmdTok = rest[ci];
-  const cmd = COMMANDS[cmdTok.text];
-  const other = rest.findIndex((t, i) => i !== ci && COMMANDS[t.text] && !t.quoted && i < ci);
-  if (other >= 0) throw new ParseError('Cannot use more than one command at a time', rest[other].span);
+  const cmd = COMMANDS.get(cmdTok.text)!;
   // Options given before the command (iptables -p tcp -A INPUT ...) belong to the rule too.
   const before = rest.slice(0, ci);
   const args = rest.slice(ci + 1);

@@ -10,7 +10,7 @@ import { OptionError, type MatchModule, type Module, type OptionSpec, type Parse
 import { parseAddress } from '../modules/values';
 import { joinSpans, type Token } from './tokens';
 
-const HEADER: Record<string, string> = {
+const HEADER = new Map<string, string>(Object.entries({
   '-s': 'source', '--source': 'source', '--src': 'source',
   '-d': 'destination', '--destination': 'destination', '--dst': 'destination',
   '-i': 'in-interface', '--in-interface': 'in-interface',
@@ -23,7 +23,7 @@ const HEADER: Record<string, string> = {
   '-c': 'set-counters', '--set-counters': 'set-counters',
   '-4': 'ipv4', '--ipv4': 'ipv4', '-6': 'ipv6', '--ipv6': 'ipv6',
   '-w': 'wait', '--wait': 'wait', '-W': 'wait-interval', '--wait-interval': 'wait-interval',
-};
+}));
 
 /// The built-in chains where -i or -o make no sense (iptables: "Can't use -o with INPUT").
 const NO_IN: readonly string[] = ['OUTPUT', 'POSTROUTING'];
@@ -55,219 +55,276 @@ export interface RuleSpecResult {
 }
 
 export function parseRuleSpec(input: RuleSpecInput): RuleSpecResult {
-  const { tokens } = input;
-  let srcs: Cidr[] | null = null, dsts: Cidr[] | null = null;
-  let srcInv = false, dstInv = false;
-  let iif: Iface | null = null, oif: Iface | null = null, iifInv = false, oifInv = false;
-  let proto = 0, protoInv = false, protoSeen = false;
-  let fragment: boolean | null = null;
-  let counters = input.counters;
-  let ipv6Only = false;
-  const matches: ModuleSlot[] = [];
-  let target: TargetUse = { kind: 'none' };
-  let targetSlot: ModuleSlot | null = null;
-  let targetSpan: Span | null = null;
-  const clauses: Clause[] = [];
-  const seen = new Set<string>();
+  return new RuleSpecParser(input).parse();
+}
 
-  let i = 0;
-  const next = (opt: Token, what = 'argument'): Token => {
-    const t = tokens[++i];
+/// One rule's options, left to right. A class rather than closures: this runs once per rule of dumps with
+/// 100k rules, and per-call closures cost more than the parsing itself.
+class RuleSpecParser {
+  private tokens: Token[];
+  private i = 0;
+  private srcs: Cidr[] | null = null;
+  private dsts: Cidr[] | null = null;
+  private srcInv = false;
+  private dstInv = false;
+  private iif: Iface | null = null;
+  private oif: Iface | null = null;
+  private iifInv = false;
+  private oifInv = false;
+  private proto = 0;
+  private protoInv = false;
+  private protoSeen = false;
+  private fragment: boolean | null = null;
+  private counters: Counters | null;
+  private ipv6Only = false;
+  private matches: ModuleSlot[] = [];
+  private target: TargetUse = { kind: 'none' };
+  private targetSlot: ModuleSlot | null = null;
+  private targetSpan: Span | null = null;
+  private clauses: Clause[] = [];
+  /// Header options seen, as bits (each may be given once).
+  private seen = 0;
+
+  constructor(private input: RuleSpecInput) {
+    this.tokens = input.tokens;
+    this.counters = input.counters;
+  }
+
+  parse(): RuleSpecResult {
+    const { tokens } = this;
+    while (this.i < tokens.length) {
+      let tok = tokens[this.i];
+      let inv = false;
+      if (tok.text === '!' && !tok.quoted) {
+        inv = true;
+        tok = tokens[++this.i];
+        if (!tok) throw new ParseError('"!" must be followed by an option', tokens[this.i - 1].span);
+        if (tok.text === '!') throw new ParseError('multiple "!" flags not allowed', tok.span);
+      }
+      const header = HEADER.get(tok.text);
+      if (header) this.header(header, tok, inv);
+      else this.moduleOption(tok, inv);
+      this.i++;
+    }
+    return { rules: this.finish(), ipv6Only: this.ipv6Only };
+  }
+
+  private next(opt: Token, what: string): Token {
+    const t = this.tokens[++this.i];
     if (!t) throw new ParseError(`option "${opt.text}" requires an ${what}`, opt.span);
     return t;
-  };
+  }
 
-  while (i < tokens.length) {
-    let tok = tokens[i];
-    let inv = false;
-    if (tok.text === '!' && !tok.quoted) {
-      inv = true;
-      tok = tokens[++i];
-      if (!tok) throw new ParseError('"!" must be followed by an option', tokens[i - 1].span);
-      if (tok.text === '!') throw new ParseError('multiple "!" flags not allowed', tok.span);
+  /// Old iptables accepted the `!` after the option: `-s ! 10.0.0.0/8`.
+  private argInv(inv: boolean): boolean {
+    const t = this.tokens[this.i + 1];
+    if (t && t.text === '!' && !t.quoted) {
+      this.i++;
+      return true;
     }
-    const header = HEADER[tok.text];
-    if (header) {
-      if (header !== 'match' && header !== 'ipv4' && header !== 'ipv6' && header !== 'wait' && header !== 'wait-interval') {
-        if (seen.has(header)) throw new ParseError(`multiple -${header[0]} flags not allowed`, tok.span);
-        seen.add(header);
-      }
-      const start = tok;
-      // Old iptables accepted the `!` after the option: `-s ! 10.0.0.0/8`.
-      const argInv = () => {
-        if (tokens[i + 1]?.text === '!' && !tokens[i + 1].quoted) {
-          i++;
-          inv = true;
-        }
-      };
-      switch (header) {
-        case 'source':
-        case 'destination': {
-          argInv();
-          const arg = next(tok, 'address');
-          const list = arg.text.split(',').map((a) => withSpan(() => parseAddress(a), arg.span));
-          if (header === 'source') [srcs, srcInv] = [list, inv];
-          else [dsts, dstInv] = [list, inv];
-          clauses.push({ option: tok.text.startsWith('--') ? (header === 'source' ? '-s' : '-d') : tok.text, span: joinSpans(start.span, arg.span) });
-          break;
-        }
-        case 'in-interface':
-        case 'out-interface': {
-          argInv();
-          const arg = next(tok, 'interface name');
-          const name = arg.text;
-          if (name.length === 0 || name.length > 15 || /[\s/]/.test(name) || (name.includes('+') && !name.endsWith('+')))
-            throw new ParseError(`Warning: weird character in interface \`${name}' ('/' and ' ' are not allowed by the kernel).`, arg.span);
-          const ifc: Iface = name.endsWith('+') ? { name: name.slice(0, -1), wildcard: true } : { name, wildcard: false };
-          if (header === 'in-interface') {
-            if (NO_IN.includes(input.chain)) throw new ParseError(`Can't use -i with ${input.chain}`, tok.span);
-            [iif, iifInv] = [ifc, inv];
-          } else {
-            if (NO_OUT.includes(input.chain)) throw new ParseError(`Can't use -o with ${input.chain}`, tok.span);
-            [oif, oifInv] = [ifc, inv];
-          }
-          clauses.push({ option: header === 'in-interface' ? '-i' : '-o', span: joinSpans(start.span, arg.span) });
-          break;
-        }
-        case 'protocol': {
-          argInv();
-          const arg = next(tok, 'protocol');
-          proto = withSpan(() => parseProtocol(arg.text), arg.span);
-          protoInv = inv;
-          protoSeen = true;
-          if (proto === 0 && inv) throw new ParseError('rule would never match protocol', arg.span);
-          clauses.push({ option: '-p', span: joinSpans(start.span, arg.span) });
-          break;
-        }
-        case 'fragment':
-          fragment = !inv;
-          clauses.push({ option: '-f', span: tok.span });
-          break;
-        case 'match': {
-          if (inv) throw new ParseError('unexpected ! flag before --match', tok.span);
-          const arg = next(tok, 'match name');
-          const m = findMatch(arg.text);
-          if (!m) throw new ParseError(`Couldn't load match \`${arg.text}': No such file or directory`, arg.span);
-          matches.push({ module: m, parsed: {}, span: joinSpans(start.span, arg.span), implicit: false });
-          break;
-        }
-        case 'jump':
-        case 'goto': {
-          if (inv) throw new ParseError(`cannot have ! before -${header[0]}`, tok.span);
-          if (seen.has(header === 'jump' ? 'goto' : 'jump')) throw new ParseError('Cannot use -j and -g together', tok.span);
-          const arg = next(tok, 'target');
-          targetSpan = joinSpans(start.span, arg.span);
-          const name = arg.text;
-          if (header === 'goto') target = { kind: 'jump', chain: name, goto: true };
-          else if (name === 'ACCEPT' || name === 'DROP' || name === 'RETURN') target = { kind: 'verdict', verdict: name };
-          else {
-            const t = findTarget(name);
-            if (t) {
-              targetSlot = { module: t, parsed: {}, span: targetSpan, implicit: false };
-              target = { kind: 'module', module: t, options: null };
-            } else target = { kind: 'jump', chain: name, goto: false };
-          }
-          break;
-        }
-        case 'set-counters': {
-          const p = next(tok, 'packet count');
-          const b = next(tok, 'byte count');
-          if (!/^\d+$/.test(p.text)) throw new ParseError(`Bad argument \`${p.text}'`, p.span);
-          if (!/^\d+$/.test(b.text)) throw new ParseError(`Bad argument \`${b.text}'`, b.span);
-          counters = { packets: Number(p.text), bytes: Number(b.text) };
-          break;
-        }
-        case 'ipv6':
-          ipv6Only = true;
-          break;
-        case 'wait':
-        case 'wait-interval':
-          if (tokens[i + 1] && /^\d+$/.test(tokens[i + 1].text)) i++;
-          break;
-      }
-      i++;
-      continue;
-    }
+    return inv;
+  }
 
-    if (!tok.text.startsWith('-') || tok.text === '-' || tok.quoted) throw new ParseError(`Bad argument \`${tok.text}'`, tok.span);
-    // A module option: the target's, then the latest-loaded match that knows it, then the match iptables
-    // loads by itself for the protocol (`-p tcp --dport 22`).
-    const name = tok.text.replace(/^--?/, '');
-    let found = findOption(targetSlot ? [targetSlot, ...[...matches].reverse()] : [...matches].reverse(), name);
-    if (!found && protoSeen && !protoInv) {
-      const implicit = findMatch(protocolModule(proto));
-      if (implicit && !matches.some((m) => m.module === implicit)) {
+  private once(header: string, tok: Token): void {
+    const bit = ONCE[header];
+    if (!bit) return;
+    if (this.seen & bit) throw new ParseError(`multiple -${header[0]} flags not allowed`, tok.span);
+    this.seen |= bit;
+  }
+
+  private header(header: string, tok: Token, inv: boolean): void {
+    this.once(header, tok);
+    const { input } = this;
+    switch (header) {
+      case 'source':
+      case 'destination': {
+        inv = this.argInv(inv);
+        const arg = this.next(tok, 'address');
+        const list: Cidr[] = [];
+        for (const a of arg.text.split(',')) list.push(guard(parseAddress, a, arg.span));
+        // iptables-nft stores nothing for 0.0.0.0/0, and refuses its negation (it could never match).
+        if (inv && list.some((c) => c.mask === 0)) throw new ParseError(`"! ${tok.text} 0.0.0.0/0" can never match: iptables-nft refuses it`, arg.span);
+        if (header === 'source') {
+          this.srcs = list;
+          this.srcInv = inv;
+        } else {
+          this.dsts = list;
+          this.dstInv = inv;
+        }
+        this.clauses.push({ option: header === 'source' ? '-s' : '-d', span: joinSpans(tok.span, arg.span) });
+        return;
+      }
+      case 'in-interface':
+      case 'out-interface': {
+        inv = this.argInv(inv);
+        const arg = this.next(tok, 'interface name');
+        const name = arg.text;
+        if (name.length === 0 || name.length > 15 || /[\s/]/.test(name) || (name.includes('+') && !name.endsWith('+')))
+          throw new ParseError(`Warning: weird character in interface \`${name}' ('/' and ' ' are not allowed by the kernel).`, arg.span);
+        const ifc: Iface = name.endsWith('+') ? { name: name.slice(0, -1), wildcard: true } : { name, wildcard: false };
+        if (header === 'in-interface') {
+          if (NO_IN.includes(input.chain)) throw new ParseError(`Can't use -i with ${input.chain}`, tok.span);
+          this.iif = ifc;
+          this.iifInv = inv;
+        } else {
+          if (NO_OUT.includes(input.chain)) throw new ParseError(`Can't use -o with ${input.chain}`, tok.span);
+          this.oif = ifc;
+          this.oifInv = inv;
+        }
+        this.clauses.push({ option: header === 'in-interface' ? '-i' : '-o', span: joinSpans(tok.span, arg.span) });
+        return;
+      }
+      case 'protocol': {
+        inv = this.argInv(inv);
+        const arg = this.next(tok, 'protocol');
+        this.proto = guard(parseProtocol, arg.text, arg.span);
+        this.protoInv = inv;
+        this.protoSeen = true;
+        if (this.proto === 0 && inv) throw new ParseError('rule would never match protocol', arg.span);
+        this.clauses.push({ option: '-p', span: joinSpans(tok.span, arg.span) });
+        return;
+      }
+      case 'fragment':
+        this.fragment = !inv;
+        this.clauses.push({ option: '-f', span: tok.span });
+        return;
+      case 'match': {
+        if (inv) throw new ParseError('unexpected ! flag before --match', tok.span);
+        const arg = this.next(tok, 'match name');
+        const m = findMatch(arg.text);
+        if (!m) throw new ParseError(`Couldn't load match \`${arg.text}': No such file or directory`, arg.span);
+        this.matches.push({ module: m, parsed: {}, span: joinSpans(tok.span, arg.span), implicit: false });
+        return;
+      }
+      case 'jump':
+      case 'goto': {
+        if (inv) throw new ParseError(`cannot have ! before -${header[0]}`, tok.span);
+        if (this.seen & ONCE.jump && this.seen & ONCE.goto) throw new ParseError('Cannot use -j and -g together', tok.span);
+        const arg = this.next(tok, 'target');
+        this.targetSpan = joinSpans(tok.span, arg.span);
+        const name = arg.text;
+        if (header === 'goto') this.target = { kind: 'jump', chain: name, goto: true };
+        else if (name === 'ACCEPT' || name === 'DROP' || name === 'RETURN') this.target = { kind: 'verdict', verdict: name };
+        else {
+          const t = findTarget(name);
+          if (t) {
+            this.targetSlot = { module: t, parsed: {}, span: this.targetSpan, implicit: false };
+            this.target = { kind: 'module', module: t, options: null };
+          } else this.target = { kind: 'jump', chain: name, goto: false };
+        }
+        return;
+      }
+      case 'set-counters': {
+        const p = this.next(tok, 'packet count');
+        const b = this.next(tok, 'byte count');
+        if (!/^\d+$/.test(p.text)) throw new ParseError(`Bad argument \`${p.text}'`, p.span);
+        if (!/^\d+$/.test(b.text)) throw new ParseError(`Bad argument \`${b.text}'`, b.span);
+        this.counters = { packets: Number(p.text), bytes: Number(b.text) };
+        return;
+      }
+      case 'ipv6':
+        this.ipv6Only = true;
+        return;
+      case 'wait':
+      case 'wait-interval': {
+        const t = this.tokens[this.i + 1];
+        if (t && /^\d+$/.test(t.text)) this.i++;
+        return;
+      }
+    }
+  }
+
+  /// A module option: the target's, then the latest-loaded match that knows it, then the match iptables
+  /// loads by itself for the protocol (`-p tcp --dport 22`).
+  private moduleOption(tok: Token, inv: boolean): void {
+    if (tok.text.length < 2 || tok.text[0] !== '-' || tok.quoted) throw new ParseError(`Bad argument \`${tok.text}'`, tok.span);
+    const name = tok.text.startsWith('--') ? tok.text.slice(2) : tok.text.slice(1);
+    let found = this.targetSlot ? findIn(this.targetSlot, name) : null;
+    for (let k = this.matches.length - 1; !found && k >= 0; k--) found = findIn(this.matches[k], name);
+    if (!found && this.protoSeen && !this.protoInv) {
+      const implicit = findMatch(protocolModule(this.proto));
+      if (implicit && !this.matches.some((m) => m.module === implicit)) {
         const slot: ModuleSlot = { module: implicit, parsed: {}, span: tok.span, implicit: true };
-        matches.push(slot);
-        found = findOption([slot], name);
+        found = findIn(slot, name);
+        if (found) this.matches.push(slot);
       }
     }
+    if (!found) found = findPrefix(this.targetSlot ? [this.targetSlot, ...this.matches] : this.matches, name);
     if (!found) throw new ParseError(`unknown option "${tok.text}"`, tok.span);
     const { slot, spec } = found;
     const nargs = spec.args ?? 1;
-    if (tokens[i + 1]?.text === '!' && !tokens[i + 1].quoted && nargs > 0) {
-      i++;
-      inv = true;
-    }
+    if (nargs > 0) inv = this.argInv(inv);
     if (inv && !spec.invert) throw new ParseError(`unexpected \`!' flag before --${spec.name}`, tok.span);
-    const args: Token[] = [];
-    for (let k = 0; k < nargs; k++) args.push(next(tok, nargs === 2 && k === 1 ? 'additional argument' : 'argument'));
-    const last = args.length ? args[args.length - 1].span : tok.span;
-    const span = joinSpans(tok.span, last);
-    const value = spec.parse ? withSpan(() => spec.parse!(args.map((a) => a.text)), args[0]?.span ?? tok.span) : true;
+    const args: string[] = [];
+    let first: Token | null = null, last: Token = tok;
+    for (let k = 0; k < nargs; k++) {
+      last = this.next(tok, nargs === 2 && k === 1 ? 'additional argument' : 'argument');
+      first ??= last;
+      args.push(last.text);
+    }
+    const span = joinSpans(tok.span, last.span);
+    const value = spec.parse ? guard(spec.parse, args, (first ?? tok).span) : true;
     const prev = slot.parsed[spec.name];
     if (prev && !spec.repeat) throw new ParseError(`${slot.module.name}: "--${spec.name}" option may only be specified once`, tok.span);
     slot.parsed[spec.name] = spec.repeat ? { value: [...((prev?.value as unknown[]) ?? []), value], inv, span } : { value, inv, span };
     slot.span = joinSpans(slot.span, span);
-    clauses.push({ option: `--${spec.name}`, span });
-    i++;
+    this.clauses.push({ option: `--${spec.name}`, span });
   }
 
-  const hdr: RuleHeader = { table: input.table, chain: input.chain, proto, protoInv, hooks: input.hooks };
-  const finalize = (slot: ModuleSlot): unknown => {
-    try {
-      return slot.module.finalize(slot.parsed, hdr);
-    } catch (e) {
-      if (e instanceof OptionError) throw new ParseError(e.message, slot.span);
-      throw e;
-    }
-  };
-  const uses: MatchUse[] = matches.map((m) => ({ module: m.module as MatchModule, options: finalize(m), span: m.span, implicit: m.implicit }));
-  if (targetSlot) {
-    const t = (targetSlot as ModuleSlot).module;
-    if (t.kind === 'target') {
+  private finish(): Rule[] {
+    const { input } = this;
+    const hdr: RuleHeader = { table: input.table, chain: input.chain, proto: this.proto, protoInv: this.protoInv, hooks: input.hooks };
+    const uses: MatchUse[] = this.matches.map((m) => ({ module: m.module as MatchModule, options: finalize(m, hdr), span: m.span, implicit: m.implicit }));
+    let target = this.target;
+    const slot = this.targetSlot;
+    if (slot && slot.module.kind === 'target') {
+      const t = slot.module;
       if (t.tables && !t.tables.includes(input.table))
-        throw new ParseError(`${t.name} target is only valid in the ${t.tables.join('/')} table, not ${input.table}`, targetSpan!);
+        throw new ParseError(`${t.name} target is only valid in the ${t.tables.join('/')} table, not ${input.table}`, this.targetSpan!);
       if (t.hooks && input.hooks.length && !input.hooks.every((h) => t.hooks!.includes(h)))
-        throw new ParseError(`${t.name} target is only valid in ${t.hooks.join(', ')}`, targetSpan!);
-      target = { kind: 'module', module: t, options: finalize(targetSlot) };
+        throw new ParseError(`${t.name} target is only valid in ${t.hooks.join(', ')}`, this.targetSpan!);
+      target = { kind: 'module', module: t, options: finalize(slot, hdr) };
     }
+    const rules: Rule[] = [];
+    for (const src of this.srcs ?? [null])
+      for (const dst of this.dsts ?? [null])
+        rules.push({
+          id: input.nextId(), table: input.table, chain: input.chain,
+          src: src && (src.mask || this.srcInv) ? src : null, srcInv: this.srcInv,
+          dst: dst && (dst.mask || this.dstInv) ? dst : null, dstInv: this.dstInv,
+          iif: this.iif, iifInv: this.iifInv, oif: this.oif, oifInv: this.oifInv,
+          proto: this.proto, protoInv: this.protoInv, fragment: this.fragment,
+          matches: uses, target, targetSpan: this.targetSpan,
+          counters: this.counters ? { ...this.counters } : { packets: 0, bytes: 0 },
+          span: input.span, clauses: this.clauses,
+        });
+    return rules;
   }
-
-  const rules: Rule[] = [];
-  for (const src of srcs ?? [null]) {
-    for (const dst of dsts ?? [null]) {
-      rules.push({
-        id: input.nextId(), table: input.table, chain: input.chain,
-        src, srcInv, dst, dstInv, iif, iifInv, oif, oifInv, proto, protoInv, fragment,
-        matches: uses, target, targetSpan,
-        counters: counters ? { ...counters } : { packets: 0, bytes: 0 },
-        span: input.span, clauses,
-      });
-    }
-  }
-  return { rules, ipv6Only };
 }
 
-function findOption(slots: ModuleSlot[], name: string): { slot: ModuleSlot; spec: OptionSpec } | null {
-  for (const slot of slots) {
-    const spec = slot.module.options.find((o) => o.name === name || o.aliases?.includes(name));
-    if (spec) return { slot, spec };
+const ONCE: Record<string, number> = {
+  source: 1, destination: 2, 'in-interface': 4, 'out-interface': 8, protocol: 16, fragment: 32, jump: 64, goto: 128, 'set-counters': 256,
+};
+
+function finalize(slot: ModuleSlot, hdr: RuleHeader): unknown {
+  try {
+    return slot.module.finalize(slot.parsed, hdr);
+  } catch (e) {
+    if (e instanceof OptionError) throw new ParseError(e.message, slot.span);
+    throw e;
   }
-  // getopt_long accepts an unambiguous prefix of a long option.
+}
+
+function findIn(slot: ModuleSlot, name: string): { slot: ModuleSlot; spec: OptionSpec } | null {
+  for (const spec of slot.module.options) if (spec.name === name || spec.aliases?.includes(name)) return { slot, spec };
+  return null;
+}
+
+/// getopt_long accepts an unambiguous prefix of a long option.
+function findPrefix(slots: ModuleSlot[], name: string): { slot: ModuleSlot; spec: OptionSpec } | null {
+  if (name.length < 3) return null;
   const hits: { slot: ModuleSlot; spec: OptionSpec }[] = [];
-  for (const slot of slots)
-    for (const spec of slot.module.options) if (name.length >= 3 && spec.name.startsWith(name)) hits.push({ slot, spec });
+  for (const slot of slots) for (const spec of slot.module.options) if (spec.name.startsWith(name)) hits.push({ slot, spec });
   return hits.length === 1 ? hits[0] : null;
 }
 
@@ -276,9 +333,10 @@ function protocolModule(proto: number): string {
   return ({ 1: 'icmp', 6: 'tcp', 17: 'udp', 132: 'sctp', 136: 'udplite', 33: 'dccp' } as Record<number, string>)[proto] ?? '';
 }
 
-function withSpan<T>(f: () => T, span: Span): T {
+/// Runs a value parser, turning its OptionError into a ParseError at the argument's span.
+function guard<A, T>(f: (a: A) => T, arg: A, span: Span): T {
   try {
-    return f();
+    return f(arg);
   } catch (e) {
     if (e instanceof OptionError) throw new ParseError(e.message, span);
     throw e;

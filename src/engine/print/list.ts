@@ -45,7 +45,7 @@ export function listTable(rs: Ruleset, table: TableName, counters: CounterSource
 
 export function listRule(r: Rule, k: { packets: number; bytes: number }, num: number | null): string {
   const t = r.target;
-  const target = t.kind === 'verdict' ? t.verdict : t.kind === 'jump' ? t.chain : t.kind === 'module' ? t.module.name : '';
+  const target = t.kind === 'verdict' ? t.verdict : t.kind === 'jump' ? t.chain : t.kind === 'module' ? t.module.listName ?? t.module.name : '';
   let s = num === null ? '' : pad(String(num), 4) + ' ';
   s += `${lpad(humanNum(k.packets), 5)} ${lpad(humanNum(k.bytes), 5)} ${pad(target, 9)} `;
   s += `${r.protoInv ? '!' : ' '}${pad(String(r.proto), 5)}`;

@@ -51,11 +51,12 @@ export interface DiagramLayout {
 
 export type Orientation = 'wide' | 'tall';
 
-const BOX_W = 132;
+const BOX_W = 148;
 const HEADER = 26;
 const ROW = 22;
 const DIAMOND = 34;
 const END_W = 104;
+const LOCAL_W = 118;
 const END_H = 34;
 
 const GRAPH: readonly [NodeId, NodeId, boolean?][] = [
@@ -85,19 +86,22 @@ export function layoutDiagram(tables: ReadonlySet<TableName>, orientation: Orien
 
   // The forward path runs along the main axis; INPUT, the local process and OUTPUT sit beside it.
   const wide = orientation === 'wide';
-  const mainLen = wide ? 940 : main.length * (tallest + 40);
+  const mainLen = wide ? 1060 : main.length * (tallest + 40);
   const along = scalePoint<string>().domain(main).range([wide ? 60 : 40, mainLen - (wide ? 60 : 80)]);
   const cross0 = wide ? 44 : 70;
-  const cross1 = wide ? cross0 + Math.max(boxH('PREROUTING'), boxH('FORWARD'), boxH('POSTROUTING')) + 70 : 290;
+  const cross1 = wide ? cross0 + Math.max(boxH('PREROUTING'), boxH('FORWARD'), boxH('POSTROUTING')) + 70 : 300;
   const at = (m: number, c: number): [number, number] => (wide ? [m, c] : [c, m]);
 
+  // Side by side, the local process leans toward INPUT to leave the output routing decision room
+  // before OUTPUT; stacked, there is room enough.
+  const localAt = along('FORWARD')! - (wide ? 28 : 0);
+  const routeOutAt = wide ? (localAt + LOCAL_W / 2 + along('POSTROUTING')! - BOX_W / 2) / 2 : (along('FORWARD')! + along('POSTROUTING')!) / 2;
   const anchors: Record<NodeId, [number, number]> = {
     in: at(along('in')!, cross0), PREROUTING: at(along('PREROUTING')!, cross0), 'route-in': at(along('route-in')!, cross0),
     FORWARD: at(along('FORWARD')!, cross0), POSTROUTING: at(along('POSTROUTING')!, cross0), out: at(along('out')!, cross0),
-    INPUT: at(along('route-in')!, cross1), local: at(along('FORWARD')!, cross1),
-    'route-out': at((along('FORWARD')! + along('POSTROUTING')!) / 2, cross1), OUTPUT: at(along('POSTROUTING')!, cross1),
+    INPUT: at(along('route-in')!, cross1), local: at(localAt, cross1),
+    'route-out': at(routeOutAt, cross1), OUTPUT: at(along('POSTROUTING')!, cross1),
   };
-  if (wide) anchors['route-out'][0] += 10; // clear of the local-process box
 
   const nodes = new Map<NodeId, DiagramNode>();
   for (const id of Object.keys(anchors) as NodeId[]) {
@@ -112,7 +116,7 @@ export function layoutDiagram(tables: ReadonlySet<TableName>, orientation: Orien
     } else if (id === 'route-in' || id === 'route-out') {
       nodes.set(id, { id, kind: 'route', label: LABELS[id], ax, ay, x: ax - DIAMOND / 2, y: ay - DIAMOND / 2, w: DIAMOND, h: DIAMOND, rows: [] });
     } else {
-      const w = id === 'local' ? END_W + 22 : END_W;
+      const w = id === 'local' ? LOCAL_W : END_W;
       nodes.set(id, { id, kind: 'end', label: LABELS[id], ax, ay, x: ax - w / 2, y: ay - END_H / 2, w, h: END_H, rows: [] });
     }
   }

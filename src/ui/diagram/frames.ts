@@ -65,7 +65,8 @@ export function framePoint(layout: DiagramLayout, f: Frame, prev?: Point): Point
   const n = layout.nodes.get(f.node)!;
   const row = f.kind === 'step' || f.kind === 'event' ? f.row : undefined;
   const r = row && n.rows.find((x) => x.row === row);
-  if (r) return [n.ax, r.y];
+  // On the box's left edge, pointing at the row without covering its text.
+  if (r) return [n.x, r.y];
   // A drop or the end stays where the packet was, when it is in that same node.
   if (prev && (f.kind === 'end' || (f.kind === 'event' && f.event.kind === 'drop')) && isInside(n, prev)) return prev;
   // On an end node the dot waits at its left, clear of the label.

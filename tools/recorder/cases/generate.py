@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Write the kernel cases: python3 tools/recorder/cases/generate.py [group ...]
 
-Each generator module (one per group) yields (name, description, scenario). A case file whose scenario is
+Each generator module (one per group) yields (name, description, scenario[, more keys of the case, such as
+"random": the kernel fields that differ from run to run, which record.py --check skips]). A case file whose scenario is
 unchanged keeps its recorded "kernel"; a changed one loses it until record.py runs again. Files of a
 generated group that no generator yields any more are removed.
 """
@@ -26,12 +27,12 @@ def main(names):
         d = os.path.join(OUT, m.GROUP)
         os.makedirs(d, exist_ok=True)
         seen = set()
-        for name, desc, scn in m.cases():
+        for name, desc, scn, *extra in m.cases():
             if name in seen:
                 sys.exit(f'{m.GROUP}/{name}: duplicate case name')
             seen.add(name)
             path = os.path.join(d, name + '.json')
-            case = {'description': desc, 'scenario': scn}
+            case = {'description': desc, 'scenario': scn, **(extra[0] if extra else {})}
             if os.path.exists(path):
                 with open(path) as f:
                     old = json.load(f)

@@ -102,12 +102,19 @@ def cases():
                         icmp('port-unreachable', src=REMOTE, dst=ME,
                              inner={'src': ME, 'dst': REMOTE, 'proto': 'udp', 'sport': 5353, 'dport': 53})], host=ROUTER)
     yield 'masquerade-port-clash', 'Two LAN clients with the same source port to the same server: the second gets ' \
-        'another port.', scenario(
-        masq + filt(), [tcp(80, frm='eth1', src=CLIENT, dst=REMOTE), tcp(80, frm='eth1', src='10.0.0.6', dst=REMOTE)],
-        host=ROUTER)
+        'the other port of --to-ports 40000-40001.', scenario(
+        table('nat', POSTROUTING=['-o eth0 -p tcp -j MASQUERADE --to-ports 40000-40001']) + filt(),
+        [tcp(80, frm='eth1', src=CLIENT, dst=REMOTE), tcp(80, frm='eth1', src='10.0.0.6', dst=REMOTE)], host=ROUTER)
+    yield 'snat-port-clash', 'SNAT to one address and a two-port range: the clashing second flow takes the other port.', \
+        scenario(table('nat', POSTROUTING=['-o eth0 -p udp -j SNAT --to-source 203.0.113.10:5000-5001']) + filt(),
+                 [udp(frm='eth1', src=CLIENT, dst=REMOTE, sport=5000), udp(frm='eth1', src='10.0.0.6', dst=REMOTE, sport=5000)],
+                 host=ROUTER)
     yield 'clash-without-nat-rule', 'A masqueraded flow holds 203.0.113.10:40000 -> REMOTE:80; the router itself then ' \
-        'opens the same tuple: conntrack gives it a new source port although no NAT rule matched.', scenario(
-        masq + filt(), [tcp(80, frm='eth1', src=CLIENT, dst=REMOTE), ltcp(80, sport=40000)], host=ROUTER)
+        'opens the same tuple, matching no NAT rule: conntrack still gives it a new source port (picked at random, ' \
+        'so "random" lists it).', scenario(
+        table('nat', POSTROUTING=['-s 10.0.0.0/24 -o eth0 -j MASQUERADE']) + filt(),
+        [tcp(80, frm='eth1', src=CLIENT, dst=REMOTE), ltcp(80, sport=40000)], host=ROUTER),  \
+        {'random': ['packets[1].final.sport']}
     yield 'masquerade-not-lan-to-lan', 'MASQUERADE -o eth0 leaves LAN-to-LAN traffic alone.', scenario(
         masq + filt(), [udp(frm='eth1', src=CLIENT, dst='10.0.0.9')], host=ROUTER)
     yield 'masquerade-local', 'MASQUERADE applies to the router\'s own packets too (nat POSTROUTING), here from the ' \

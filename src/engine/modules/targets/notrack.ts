@@ -4,6 +4,7 @@ import type { TargetModule } from '../types';
 
 export const notrack: TargetModule<Record<string, never>> = {
   kind: 'target',
+  listName: 'CT',
   name: 'NOTRACK',
   help: 'Do not track this packet: conntrack skips it and -m conntrack sees UNTRACKED. raw table only.',
   simulated: true,
