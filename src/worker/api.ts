@@ -9,6 +9,7 @@ import { TABLES, type Ruleset, type TableName } from '../engine/model/ruleset';
 import type { Diagnostic } from '../engine/model/span';
 import type { Scenario } from '../engine/model/scenario';
 import type { GeneratedResult, PacketResult, TraceStep } from '../engine/model/trace';
+import { encodeShareLink, type SharedState } from '../share/share-link';
 
 /// Where a rule sits in the ruleset text (1-based line, offsets for the editor).
 export interface RuleSource {
@@ -114,6 +115,12 @@ export const api = {
     }
     out.millis = performance.now() - start;
     return out;
+  },
+
+  /// The share link's fragment for a state: serialising and compressing a big ruleset is work the main
+  /// thread should not do while someone types.
+  shareLink(state: SharedState): Promise<string> {
+    return encodeShareLink(state);
   },
 };
 

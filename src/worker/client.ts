@@ -5,6 +5,7 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, Phase } from './api';
 import type { Scenario } from '../engine/model/scenario';
+import type { SharedState } from '../share/share-link';
 
 export type { RunOutput, Analysis, PacketView, StepView, GeneratedView, RuleSource } from './api';
 
@@ -53,6 +54,11 @@ export class EngineClient {
     // Phase reports travel on their own port and may arrive after the answer: only report while busy.
     const hook = proxy((phase: Phase) => void (this.#jobs.size && this.opts.onProgress?.({ busy: true, phase })));
     return this.#call('run', (r) => r.run(scenario, { seed }, hook));
+  }
+
+  /// Resolves to null when a newer `shareLink` superseded this one.
+  shareLink(state: SharedState) {
+    return this.#call('link', (r) => r.shareLink(state));
   }
 
   dispose() {

@@ -21,6 +21,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
 import netns  # noqa: E402
 import nftrace  # noqa: E402
 import packets  # noqa: E402

@@ -2,6 +2,7 @@
 """Print recorded cases compactly: python3 tools/recorder/show.py CASE.json ... [--counters]"""
 import json
 import sys
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
 
 
 def steps(trace):

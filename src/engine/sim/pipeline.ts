@@ -58,6 +58,8 @@ class PacketRun implements MatchContext, WalkSink {
   rejects: RejectWith[] = [];
   generated: GeneratedResult[] = [];
   firstState: CtState | null = null;
+  /// Dropped by NAT itself, not by a rule.
+  natDropped = false;
   /// The packet as it arrived, for REJECT and ICMP errors (which quote it).
   constructor(public pkt: Packet, public run: RunState, public now: number) {}
 
@@ -155,6 +157,17 @@ function natHook(r: PacketRun, h: Hook): boolean {
   const ct = r.ct;
   if (!ct) return true;
   const manip = manipOf(h);
+  if (r.ctState === 'RELATED' && r.pkt.proto === 1) {
+    // An ICMP error of a connection is translated like the connection, never decides NAT itself; and a
+    // redirect about a connection whose NAT is undecided or not null is dropped (nf_nat_icmp_reply_translation).
+    if (r.pkt.icmpType === 5 && (!ct.natDone.src || !ct.natDone.dst || ct.snat || ct.dnat)) {
+      r.event('drop', 'NAT drops an ICMP redirect about a connection whose NAT is not settled as none');
+      r.natDropped = true;
+      return false;
+    }
+    applyBinding(r.pkt, ct, r.ctDir, manip);
+    return true;
+  }
   if (!ct.natDone[manip]) {
     ct.natDone[manip] = true;
     if ((r.ctState === 'NEW' || (r.ctState === 'RELATED' && r.fresh)) && r.run.program.has('nat')) {
@@ -180,6 +193,7 @@ function dropped(r: PacketRun, at: Hook): Outcome {
     for (const kind of r.rejects) sendGenerated(r, makeReject(r.pkt, kind, r.run.host));
     return { fate: 'rejected', out: null };
   }
+  if (r.natDropped) return { fate: 'dropped', out: null, reason: 'NAT drops ICMP redirects about connections whose NAT is undecided or not null' };
   r.event('drop', `dropped in ${at}`);
   return { fate: 'dropped', out: null };
 }

@@ -50,7 +50,8 @@ const theme = EditorView.theme({
 export interface RulesetEditorOptions {
   parent: HTMLElement;
   doc: string;
-  onChange: (text: string) => void;
+  /// Called on every change; read the text when needed (it can be megabytes).
+  onChange: () => void;
   readOnly?: boolean;
   label?: string;
 }
@@ -64,7 +65,7 @@ export function createRulesetEditor(opts: RulesetEditorOptions): EditorView {
     EditorView.contentAttributes.of({ 'aria-label': opts.label ?? 'Ruleset', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
     EditorState.readOnly.of(opts.readOnly ?? false),
     EditorView.updateListener.of((u) => {
-      if (u.docChanged) opts.onChange(u.state.doc.toString());
+      if (u.docChanged) opts.onChange();
     }),
   ];
   return new EditorView({ parent: opts.parent, state: EditorState.create({ doc: opts.doc, extensions }) });
@@ -75,9 +76,12 @@ export function setText(view: EditorView, text: string) {
   if (view.state.doc.toString() !== text) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
 }
 
+/// Underlining stops at a few thousand: past that, markers cost more than they tell (the list says the rest).
+export const MAX_EDITOR_DIAGNOSTICS = 2000;
+
 export function showDiagnostics(view: EditorView, diagnostics: readonly Diagnostic[]) {
   const len = view.state.doc.length;
-  const list: CmDiagnostic[] = diagnostics.map((d) => ({
+  const list: CmDiagnostic[] = diagnostics.slice(0, MAX_EDITOR_DIAGNOSTICS).map((d) => ({
     from: Math.min(d.from, len), to: Math.min(Math.max(d.to, d.from), len), severity: d.severity, message: d.message, source: 'nfplay',
   }));
   view.dispatch(setDiagnostics(view.state, list));

@@ -1,25 +1,17 @@
 // Where the playground's state lives between visits: the URL fragment (a share link, written with
 // history.replaceState so the back button is not flooded) and localStorage (work survives a reload and a
-// failed link). Writing is debounced: encoding compresses the whole ruleset.
-import { toScenario } from '../../share/scenario-json';
+// failed link). Both hold the same compressed link text, made off the main thread and at most every
+// `delay` ms: a big dump is megabytes of JSON.
 import { decodeShareLink, encodeShareLink, isShareLink, ShareLinkError, type SharedState } from '../../share/share-link';
 
 export const STORAGE_KEY = 'nfplay:work';
 
-export function loadLocal(storage: Storage | undefined): SharedState | null {
+export async function loadLocal(storage: Storage | undefined): Promise<SharedState | null> {
   try {
-    const text = storage?.getItem(STORAGE_KEY);
-    return text ? (toScenario(JSON.parse(text)) as SharedState) : null;
+    const link = storage?.getItem(STORAGE_KEY);
+    return link ? await decodeShareLink(link) : null;
   } catch {
     return null;
-  }
-}
-
-export function saveLocal(storage: Storage | undefined, state: SharedState) {
-  try {
-    storage?.setItem(STORAGE_KEY, JSON.stringify(state));
-  } catch {
-    // Quota or privacy mode: the URL still carries the state.
   }
 }
 
@@ -37,33 +29,46 @@ export async function initialState(hash: string, storage: Storage | undefined): 
       return { state: await decodeShareLink(hash), linkError: null, fromLink: true };
     } catch (e) {
       const why = e instanceof ShareLinkError ? e.message : 'the link could not be read';
-      return { state: loadLocal(storage), linkError: `This share link could not be opened: ${why}.`, fromLink: false };
+      return { state: await loadLocal(storage), linkError: `This share link could not be opened: ${why}.`, fromLink: false };
     }
   }
-  return { state: loadLocal(storage), linkError: null, fromLink: false };
+  return { state: await loadLocal(storage), linkError: null, fromLink: false };
 }
 
-export async function shareUrl(state: SharedState, base = location.href): Promise<string> {
+export function urlWithLink(link: string, base = location.href): string {
   const url = new URL(base);
-  url.hash = await encodeShareLink(state);
+  url.hash = link;
   return url.href;
 }
 
-/// Keeps the address bar and local storage in step with the state, at most every `delay` ms.
-export function createStateWriter(opts: { delay?: number; storage?: Storage; writeHash: boolean }) {
+export async function shareUrl(state: SharedState, base = location.href): Promise<string> {
+  return urlWithLink(await encodeShareLink(state), base);
+}
+
+export interface StateWriterOptions {
+  /// Makes the link text; null when the work was superseded.
+  encode: (state: SharedState) => Promise<string | null>;
+  storage?: Storage;
+  writeHash: boolean;
+  delay?: number;
+}
+
+export function createStateWriter(opts: StateWriterOptions) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pending: SharedState | null = null;
-  let seq = 0;
   const flush = async () => {
     clearTimeout(timer);
     const state = pending;
     pending = null;
     if (!state) return;
-    if (opts.storage) saveLocal(opts.storage, state);
-    if (!opts.writeHash) return;
-    const mine = ++seq;
-    const href = await shareUrl(state);
-    if (mine === seq) history.replaceState(history.state, '', href);
+    const link = await opts.encode(state).catch(() => null);
+    if (!link || pending) return;
+    try {
+      opts.storage?.setItem(STORAGE_KEY, link);
+    } catch {
+      // Quota or privacy mode: the URL still carries the state.
+    }
+    if (opts.writeHash) history.replaceState(history.state, '', urlWithLink(link));
   };
   return {
     schedule(state: SharedState) {

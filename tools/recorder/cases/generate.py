@@ -12,6 +12,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 from jsonfmt import dumps  # noqa: E402
