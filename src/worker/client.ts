@@ -31,9 +31,7 @@ interface Job {
 
 const spawn = () => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'nfplay-engine' });
 
-export class EngineTimeout extends Error {
-  override name = 'EngineTimeout';
-}
+export class EngineTimeout extends Error {}
 
 export class EngineClient {
   #worker = spawn();
@@ -44,19 +42,17 @@ export class EngineClient {
 
   constructor(private opts: ClientOptions = {}) {}
 
-  /// Resolves to null when a newer `analyze` superseded this one.
+  // Each resolves to null when a newer request of its kind superseded it.
   analyze(text: string) {
     return this.#call('analyze', (r) => r.analyze(text));
   }
 
-  /// Resolves to null when a newer `run` superseded this one.
   run(scenario: Scenario, seed?: number) {
     // Phase reports travel on their own port and may arrive after the answer: only report while busy.
     const hook = proxy((phase: Phase) => void (this.#jobs.size && this.opts.onProgress?.({ busy: true, phase })));
     return this.#call('run', (r) => r.run(scenario, { seed }, hook));
   }
 
-  /// Resolves to null when a newer `shareLink` superseded this one.
   shareLink(state: SharedState) {
     return this.#call('link', (r) => r.shareLink(state));
   }

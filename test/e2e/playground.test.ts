@@ -133,10 +133,13 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
 
   it('keeps the work in local storage across a reload', async () => {
     const page = await open();
+    const saved = () => page.evaluate(() => localStorage.getItem('nfplay:work') ?? '');
+    await expect.poll(saved).toMatch(/^v1\./);
+    const before = await saved();
     await page.locator('.cm-line').first().click();
     await page.keyboard.press('Home');
     await page.keyboard.type('# kept\n');
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('nfplay:work') ?? '')).toContain('# kept');
+    await expect.poll(saved).not.toBe(before);
     await page.goto(server.url);
     await expect.poll(() => page.locator('.cm-line').first().textContent()).toBe('# kept');
     await page.context().close();

@@ -109,3 +109,19 @@ describe('REJECT', () => {
     expect(closed.packets[0].generated?.map((g) => [g.fate, steps(g)])).toEqual([['dropped', ['filter OUTPUT - policy:DROP']]]);
   });
 });
+
+describe('explanations', () => {
+  it('says, for each rule the packet passed, which clause failed', async () => {
+    const { simulate } = await import('../../src/engine/sim/simulate');
+    const rules = FILTER('-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -i eth1 -j ACCEPT\n-A INPUT -p udp -j ACCEPT\n-A INPUT -p tcp --dport 1024:65535 -j ACCEPT\n-A INPUT -p tcp --dport 8443 -j ACCEPT\n');
+    const out = simulate({ version: 1, host: { interfaces: [{ name: 'eth0', addresses: ['203.0.113.10/24'] }, { name: 'eth1', addresses: ['10.0.0.1/24'] }] }, rules, packets: [syn(80)] }, { explain: true });
+    expect(out.packets[0].trace[0].skipped).toEqual([
+      { rule: 1, why: 'source 198.51.100.7 is not in 10.0.0.0/8' },
+      { rule: 2, why: 'came in on eth0, not eth1' },
+      { rule: 3, why: 'protocol is tcp, not udp' },
+      { rule: 4, why: 'dport 80 is not in 1024:65535' },
+      { rule: 5, why: 'dport 80 is not 8443' },
+    ]);
+    expect(out.packets[0].trace[0].verdict).toBe('policy:DROP');
+  });
+});

@@ -24,6 +24,8 @@ export interface TraceStep {
   /// Header before and after a rewrite done by this step (NAT, TTL, TOS ...).
   before?: Header;
   after?: Header;
+  /// With `explain`: the rules of this chain before this step that the packet did not match, and why.
+  skipped?: { rule: number; why: string }[];
 }
 
 export interface PacketResult {

@@ -32,6 +32,8 @@ export interface RunState {
   conns: ConnTable;
   shared: Map<string, unknown>;
   random: () => number;
+  /// Record why skipped rules did not match.
+  explain: boolean;
 }
 
 /// A conntrack entry the packet carries (attached by REJECT to its reply, or kept across loopback).
@@ -60,6 +62,7 @@ class PacketRun implements MatchContext, WalkSink {
   firstState: CtState | null = null;
   /// Dropped by NAT itself, not by a rule.
   natDropped = false;
+  get explain() { return this.run.explain; }
   /// The packet as it arrived, for REJECT and ICMP errors (which quote it).
   constructor(public pkt: Packet, public run: RunState, public now: number) {}
 

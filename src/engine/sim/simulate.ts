@@ -16,6 +16,8 @@ import { saveWithCounters } from '../print/counters';
 export interface SimOptions {
   /// Seed of the generator behind `statistic --mode random` and random NAT choices.
   seed?: number;
+  /// Trace steps carry `skipped`: the rules before them that did not match, and why (for the playground).
+  explain?: boolean;
 }
 
 export interface SimOutput extends SimResult {
@@ -45,7 +47,7 @@ export function simulateRuleset(ruleset: Ruleset, scenario: Scenario, opts: SimO
   const program = new Program(ruleset);
   const run: RunState = {
     program, host, sets: createSetStore(scenario.sets), conns: new ConnTable(), shared: new Map(),
-    random: seeded(opts.seed ?? 1),
+    random: seeded(opts.seed ?? 1), explain: opts.explain ?? false,
   };
   const history: Quoted[] = [];
   const findQuote = (errSrc: number, errDst: number) =>

@@ -6,6 +6,7 @@ import type { Header, TraceStep } from '../model/trace';
 import type { MatchContext } from '../modules/types';
 import { headerOf, sameHeader } from './header';
 import type { CompiledChain, Program } from './program';
+import { whyNot } from './explain';
 
 export type Verdict = 'ACCEPT' | 'DROP';
 
@@ -13,6 +14,8 @@ export interface WalkSink {
   trace: TraceStep[];
   /// LOG lines of the step being applied.
   logs: string[];
+  /// Record why skipped rules did not match (slower; for display).
+  explain: boolean;
 }
 
 export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet, ctx: MatchContext, sink: WalkSink): Verdict {
@@ -22,10 +25,18 @@ export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet
   let cur: CompiledChain = found;
   const stack: { chain: CompiledChain; index: number }[] = [];
   let i = 0;
+  let skipped: { rule: number; why: string }[] | null = sink.explain ? [] : null;
+  const push = (step: TraceStep) => {
+    if (skipped) {
+      if (skipped.length) step.skipped = skipped;
+      skipped = [];
+    }
+    sink.trace.push(step);
+  };
   for (;;) {
     if (i >= cur.rules.length) {
       if (cur !== base && !cur.chain.builtin) {
-        sink.trace.push({ table, chain: cur.chain.name, rule: null, verdict: 'return', hook });
+        push({ table, chain: cur.chain.name, rule: null, verdict: 'return', hook });
         const frame = stack.pop();
         if (frame) {
           cur = frame.chain;
@@ -33,9 +44,10 @@ export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet
           continue;
         }
       }
-      return policy(base, table, hook, pkt, sink);
+      return policy(base, table, hook, pkt, sink, push);
     }
     if (!cur.tests[i](pkt, ctx)) {
+      if (skipped) skipped.push({ rule: i + 1, why: whyNot(cur.rules[i], pkt, ctx) });
       i++;
       continue;
     }
@@ -43,7 +55,7 @@ export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet
     cur.bytes[i] += pkt.length;
     const rule = cur.rules[i];
     const step: TraceStep = { table, chain: cur.chain.name, rule: i + 1, verdict: 'CONTINUE', hook };
-    sink.trace.push(step);
+    push(step);
     const t = rule.target;
     switch (t.kind) {
       case 'none':
@@ -54,7 +66,7 @@ export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet
         if (t.verdict !== 'RETURN') return t.verdict;
         {
           const frame = stack.pop();
-          if (!frame) return policy(base, table, hook, pkt, sink);
+          if (!frame) return policy(base, table, hook, pkt, sink, push);
           cur = frame.chain;
           i = frame.index;
         }
@@ -85,12 +97,13 @@ export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet
   }
 }
 
-function policy(base: CompiledChain, table: TableName, hook: Hook, pkt: Packet, sink: WalkSink): Verdict {
+function policy(base: CompiledChain, table: TableName, hook: Hook, pkt: Packet, sink: WalkSink, push: (s: TraceStep) => void): Verdict {
   const p = base.chain.policy ?? 'ACCEPT';
   if (base.chain.counted) {
     base.policyPackets++;
     base.policyBytes += pkt.length;
   }
-  sink.trace.push({ table, chain: base.chain.name, rule: null, verdict: `policy:${p}`, hook });
+  void sink;
+  push({ table, chain: base.chain.name, rule: null, verdict: `policy:${p}`, hook });
   return p;
 }

@@ -138,6 +138,11 @@ export class Playground {
     }
   }
 
+  /// The share link's fragment for a state, made in the worker.
+  encodeLink(state: SharedState): Promise<string | null> {
+    return this.#client.shareLink(state);
+  }
+
   dispose() {
     this.#client.dispose();
     this.playback.pause();
