@@ -1,7 +1,7 @@
 // The engine's entry point: a scenario in, the fixed result format out (DESIGN.md sections 2 and 3).
 import { parseRuleset } from '../parse/index';
 import type { Ruleset } from '../model/ruleset';
-import type { Scenario } from '../model/scenario';
+import type { PacketSpec, Scenario } from '../model/scenario';
 import type { Quoted } from '../model/packet';
 import type { PacketResult, SimResult } from '../model/trace';
 import type { Diagnostic } from '../model/span';
@@ -42,25 +42,48 @@ export function seeded(seed: number): () => number {
 /// Packets without a `time` are 10 ms apart, about as fast as a recorder sends them.
 export const DEFAULT_SPACING = 0.01;
 
+/// A run in progress: the ruleset compiled once, packets sent one after another with conntrack carrying over.
+export class Simulation {
+  readonly program: Program;
+  private run: RunState;
+  private history: Quoted[] = [];
+  private sent = 0;
+
+  constructor(ruleset: Ruleset, scenario: Pick<Scenario, 'host' | 'sets'>, opts: SimOptions = {}) {
+    const host = new Host(scenario.host ?? { interfaces: [] });
+    this.program = new Program(ruleset);
+    this.run = {
+      program: this.program, host, sets: createSetStore(scenario.sets), conns: new ConnTable(), shared: new Map(),
+      random: seeded(opts.seed ?? 1), explain: opts.explain ?? false,
+    };
+  }
+
+  send(spec: PacketSpec): PacketResult {
+    const i = this.sent++;
+    // An ICMP error without "inner" quotes the latest packet from its destination to its source, else the
+    // latest one its destination sent.
+    const h = this.history;
+    const findQuote = (errSrc: number, errDst: number) =>
+      h.findLast((q) => q.src === errDst && q.dst === errSrc) ?? h.findLast((q) => q.src === errDst);
+    const pkt = toPacket(spec, i, this.run.host, findQuote);
+    h.push(quoteOf(pkt));
+    return processPacket(this.run, pkt, spec.time ?? i * DEFAULT_SPACING);
+  }
+
+  /// `iptables-save -c` as it stands.
+  counters(): string {
+    return saveWithCounters(this.program);
+  }
+
+  unsimulated(): Record<string, string> {
+    return Object.fromEntries(this.program.notes.unsimulated);
+  }
+}
+
 export function simulateRuleset(ruleset: Ruleset, scenario: Scenario, opts: SimOptions = {}): Omit<SimOutput, 'diagnostics'> {
-  const host = new Host(scenario.host ?? { interfaces: [] });
-  const program = new Program(ruleset);
-  const run: RunState = {
-    program, host, sets: createSetStore(scenario.sets), conns: new ConnTable(), shared: new Map(),
-    random: seeded(opts.seed ?? 1), explain: opts.explain ?? false,
-  };
-  const history: Quoted[] = [];
-  const findQuote = (errSrc: number, errDst: number) =>
-    history.findLast((q) => q.src === errDst && q.dst === errSrc) ?? history.findLast((q) => q.src === errDst);
-  const results: PacketResult[] = [];
-  (scenario.packets ?? []).forEach((spec, i) => {
-    const pkt = toPacket(spec, i, host, findQuote);
-    history.push(quoteOf(pkt));
-    const now = spec.time ?? i * DEFAULT_SPACING;
-    results.push(processPacket(run, pkt, now));
-  });
-  const unsimulated = Object.fromEntries(program.notes.unsimulated);
-  return { packets: results, counters: saveWithCounters(program), unsimulated, program };
+  const sim = new Simulation(ruleset, scenario, opts);
+  const packets = (scenario.packets ?? []).map((spec) => sim.send(spec));
+  return { packets, counters: sim.counters(), unsimulated: sim.unsimulated(), program: sim.program };
 }
 
 export function simulate(scenario: Scenario, opts: SimOptions = {}): SimOutput {
