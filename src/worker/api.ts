@@ -48,8 +48,6 @@ export interface Analysis {
 }
 
 export interface RunOutput extends Analysis {
-  /// The rules text this run parsed: spans are offsets into it, not into whatever the editor holds now.
-  rules: string;
   packets: PacketView[];
   /// `iptables-save -c` after the run.
   counters: string;
@@ -98,7 +96,7 @@ export const api = {
     progress?.('parse');
     const { ruleset, diagnostics, format } = parseRuleset(scenario.rules ?? '');
     const out: RunOutput = {
-      format, diagnostics, tables: tablesOf(ruleset), rules: scenario.rules ?? '', packets: [], counters: '',
+      format, diagnostics, tables: tablesOf(ruleset), packets: [], counters: '',
       listings: [], unsimulated: {}, error: null, millis: 0,
     };
     try {

@@ -59,6 +59,10 @@ export interface Scenario {
   packets: PacketSpec[];
   sets?: Record<string, SetSpec>;
   nft?: string;
+  /// Extension: the values successive random draws return (statistic --mode random, random NAT choices),
+  /// so a recording of what the kernel chose at random can be replayed; the seeded generator takes over
+  /// when they run out. A statistic rule matches when its draw is below its probability.
+  randomDraws?: number[];
   /// What the playground shows; ignored by the engine.
   ui?: unknown;
 }

@@ -49,12 +49,14 @@ export class Simulation {
   private history: Quoted[] = [];
   private sent = 0;
 
-  constructor(ruleset: Ruleset, scenario: Pick<Scenario, 'host' | 'sets'>, opts: SimOptions = {}) {
+  constructor(ruleset: Ruleset, scenario: Pick<Scenario, 'host' | 'sets' | 'randomDraws'>, opts: SimOptions = {}) {
     const host = new Host(scenario.host ?? { interfaces: [] });
     this.program = new Program(ruleset);
+    const draws = [...(scenario.randomDraws ?? [])];
+    const rng = seeded(opts.seed ?? 1);
     this.run = {
       program: this.program, host, sets: createSetStore(scenario.sets), conns: new ConnTable(), shared: new Map(),
-      random: seeded(opts.seed ?? 1), explain: opts.explain ?? false,
+      random: () => draws.shift() ?? rng(), explain: opts.explain ?? false,
     };
   }
 

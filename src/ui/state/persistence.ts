@@ -6,6 +6,10 @@ import { decodeShareLink, encodeShareLink, isShareLink, ShareLinkError, type Sha
 
 export const STORAGE_KEY = 'nfplay:work';
 
+/// Past this, the address bar gets no link (it would be slow to write and cut by the apps that carry it):
+/// the work lives in local storage, and the Share button still makes the full link on request.
+export const MAX_HASH_CHARS = 100_000;
+
 export async function loadLocal(storage: Storage | undefined): Promise<SharedState | null> {
   try {
     const link = storage?.getItem(STORAGE_KEY);
@@ -68,7 +72,10 @@ export function createStateWriter(opts: StateWriterOptions) {
     } catch {
       // Quota or privacy mode: the URL still carries the state.
     }
-    if (opts.writeHash) history.replaceState(history.state, '', urlWithLink(link));
+    if (!opts.writeHash) return;
+    // An oversize state clears the fragment, so a reload restores the saved work, not an older link.
+    const url = link.length <= MAX_HASH_CHARS ? urlWithLink(link) : location.href.replace(/#.*$/, '');
+    history.replaceState(history.state, '', url);
   };
   return {
     schedule(state: SharedState) {

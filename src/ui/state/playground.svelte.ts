@@ -38,6 +38,9 @@ export class Playground {
   #client: EngineClient;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #restoreStep: number | null = null;
+  // Which edit of the rules text the result describes: comparing megabyte strings on every frame is not free.
+  #rulesVersion = $state(0);
+  #resultVersion = $state(-1);
 
   readonly embed: boolean;
   #autoplay: boolean;
@@ -50,6 +53,7 @@ export class Playground {
 
   /// The one mutation gateway for the scenario.
   edit(change: Partial<Scenario>, opts: { debounce?: number } = {}) {
+    if (change.rules !== undefined && change.rules !== this.scenario.rules) this.#rulesVersion++;
     this.scenario = { ...this.scenario, ...change };
     if (this.selected >= this.scenario.packets.length) this.select(Math.max(0, this.scenario.packets.length - 1));
     clearTimeout(this.#timer);
@@ -103,10 +107,15 @@ export class Playground {
     return buildFrames(p, from);
   });
 
+  /// The result describes the rules text as it is now (its spans and diagnostics apply).
+  get fresh(): boolean {
+    return this.result !== null && this.#resultVersion === this.#rulesVersion;
+  }
+
   /// The rule the playback position points at, when the result still describes the editor's text.
   get decidingStep() {
     const f = stepAtOrBefore(this.frames, this.playback.index);
-    return f && this.result?.rules === this.scenario.rules ? f.step : null;
+    return f && this.fresh ? f.step : null;
   }
 
   /// What a share link carries.
@@ -118,8 +127,10 @@ export class Playground {
 
   async #run() {
     try {
+      const version = this.#rulesVersion;
       const out = await this.#client.run(this.scenario);
       if (!out) return;
+      this.#resultVersion = version;
       const samePacket = this.result !== null;
       const at = this.playback.position;
       this.result = out;
