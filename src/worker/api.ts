@@ -6,7 +6,7 @@ import { simulateRuleset } from '../engine/sim/simulate';
 import { listTable } from '../engine/print/list';
 import { formatRuleSpec } from '../engine/print/save';
 import { TABLES, type Ruleset, type TableName } from '../engine/model/ruleset';
-import type { Diagnostic } from '../engine/model/span';
+import type { Diagnostic, Severity } from '../engine/model/span';
 import type { Scenario } from '../engine/model/scenario';
 import type { GeneratedResult, PacketResult, TraceStep } from '../engine/model/trace';
 import { encodeShareLink, type SharedState } from '../share/share-link';
@@ -40,9 +40,16 @@ export interface ChainInfo {
   rules: number;
 }
 
+/// Diagnostics past this many are counted, not sent: a broken 100k-rule dump must not cost the main thread
+/// a hundred thousand objects to deserialize.
+export const MAX_DIAGNOSTICS = 1000;
+
 export interface Analysis {
   format: InputFormat;
+  /// The first MAX_DIAGNOSTICS, in text order.
   diagnostics: Diagnostic[];
+  /// All of them, by severity.
+  counts: Record<Severity, number>;
   /// The tables the ruleset declares, in kernel order, with their chains.
   tables: { name: TableName; chains: ChainInfo[] }[];
 }
@@ -61,6 +68,12 @@ export interface RunOutput extends Analysis {
 
 export type Phase = 'parse' | 'simulate' | 'print';
 export type ProgressHook = (phase: Phase) => void;
+
+function summarize(diagnostics: Diagnostic[]): Pick<Analysis, 'diagnostics' | 'counts'> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const d of diagnostics) counts[d.severity]++;
+  return { diagnostics: diagnostics.slice(0, MAX_DIAGNOSTICS), counts };
+}
 
 function tablesOf(rs: Ruleset): Analysis['tables'] {
   return TABLES.filter((t) => rs.tables.has(t)).map((name) => ({
@@ -87,7 +100,7 @@ export const api = {
   /// Parse only: diagnostics and the ruleset's shape, for feedback while typing.
   analyze(text: string): Analysis {
     const { ruleset, diagnostics, format } = parseRuleset(text);
-    return { format, diagnostics, tables: tablesOf(ruleset) };
+    return { format, ...summarize(diagnostics), tables: tablesOf(ruleset) };
   },
 
   /// Parse and simulate a whole scenario; a scenario the engine refuses comes back as `error`, not a throw.
@@ -96,7 +109,7 @@ export const api = {
     progress?.('parse');
     const { ruleset, diagnostics, format } = parseRuleset(scenario.rules ?? '');
     const out: RunOutput = {
-      format, diagnostics, tables: tablesOf(ruleset), packets: [], counters: '',
+      format, ...summarize(diagnostics), tables: tablesOf(ruleset), packets: [], counters: '',
       listings: [], unsimulated: {}, error: null, millis: 0,
     };
     try {

@@ -158,7 +158,8 @@ function conntrackIn(r: PacketRun): void {
 /// tracked connection is rewritten from its binding.
 function natHook(r: PacketRun, h: Hook): boolean {
   const ct = r.ct;
-  if (!ct) return true;
+  // The NAT hooks exist (at every hook point) once the ruleset has a nat table.
+  if (!ct || !r.run.program.has('nat')) return true;
   const manip = manipOf(h);
   if (r.ctState === 'RELATED' && r.pkt.proto === 1) {
     // An ICMP error of a connection is translated like the connection, never decides NAT itself; and a
