@@ -52,7 +52,7 @@ function simulateCommand(file: string, json: boolean): number {
       if (results.length > 1) process.stdout.write(`== scenario ${i + 1}\n`);
       for (const d of out.diagnostics) process.stdout.write(`rules line ${d.line}, column ${d.column}: ${d.severity}: ${d.message}\n`);
       for (const [m, why] of Object.entries(out.unsimulated)) process.stdout.write(`note: ${m} is parsed, not simulated: ${why}\n`);
-      process.stdout.write(report(scenario.packets, out.packets));
+      process.stdout.write(report(scenario.packets, out.packets, out.program.ruleset));
     });
   }
   return 0;

@@ -76,12 +76,9 @@ export function setText(view: EditorView, text: string) {
   if (view.state.doc.toString() !== text) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
 }
 
-/// Underlining stops at a few thousand: past that, markers cost more than they tell (the list says the rest).
-export const MAX_EDITOR_DIAGNOSTICS = 2000;
-
 export function showDiagnostics(view: EditorView, diagnostics: readonly Diagnostic[]) {
   const len = view.state.doc.length;
-  const list: CmDiagnostic[] = diagnostics.slice(0, MAX_EDITOR_DIAGNOSTICS).map((d) => ({
+  const list: CmDiagnostic[] = diagnostics.map((d) => ({
     from: Math.min(d.from, len), to: Math.min(Math.max(d.to, d.from), len), severity: d.severity, message: d.message, source: 'nfplay',
   }));
   view.dispatch(setDiagnostics(view.state, list));
