@@ -12,17 +12,9 @@ import type { Host } from './host';
 import { applyBinding, bind, manipOf } from './nat';
 import type { Program } from './program';
 import { walk, type WalkSink } from './walk';
+import { HOOK_TABLES } from '../model/hooks';
 import { makeReject, makeIcmpError } from './generate';
 
-/// Tables per hook in priority order; 'ct' marks the conntrack lookup (priority -200).
-const ORDER: Record<Hook, readonly (TableName | 'ct')[]> = {
-  PREROUTING: ['raw', 'ct', 'mangle', 'nat'],
-  // Measured: in INPUT, nat (priority 100) runs before security in iptables-nft.
-  INPUT: ['mangle', 'filter', 'nat', 'security'],
-  FORWARD: ['mangle', 'filter', 'security'],
-  OUTPUT: ['raw', 'ct', 'mangle', 'nat', 'filter', 'security'],
-  POSTROUTING: ['mangle', 'nat'],
-};
 
 /// Everything that lives for one simulation run: connections, shared module state, randomness.
 export interface RunState {
@@ -117,8 +109,8 @@ interface Outcome {
 function hook(r: PacketRun, h: Hook): boolean {
   r.hook = h;
   const { program } = r.run;
-  for (const t of ORDER[h]) {
-    if (t === 'ct') {
+  for (const t of HOOK_TABLES[h]) {
+    if (t === 'conntrack') {
       conntrackIn(r);
       continue;
     }

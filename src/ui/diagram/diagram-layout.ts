@@ -4,20 +4,14 @@
 // box's header, a diamond's centre); edges leave a node on the side that faces their target.
 import { line, scalePoint } from 'd3';
 import type { Hook, TableName } from '../../engine/model/ruleset';
+import { HOOK_TABLES } from '../../engine/model/hooks';
 
 export type NodeId = Hook | 'in' | 'out' | 'local' | 'route-in' | 'route-out';
 export type Row = TableName | 'conntrack';
 export type Point = readonly [number, number];
 
-/// Tables each hook runs, in kernel priority order (raw -300, conntrack -200, mangle -150, nat dst -100,
-/// filter 0, security 50, nat src 100); mirrors the engine's pipeline.
-export const HOOK_ROWS: Record<Hook, readonly Row[]> = {
-  PREROUTING: ['raw', 'conntrack', 'mangle', 'nat'],
-  INPUT: ['mangle', 'filter', 'security', 'nat'],
-  FORWARD: ['mangle', 'filter', 'security'],
-  OUTPUT: ['raw', 'conntrack', 'mangle', 'nat', 'filter', 'security'],
-  POSTROUTING: ['mangle', 'nat'],
-};
+/// Tables each hook runs, in kernel order: the engine's own table.
+export const HOOK_ROWS: Record<Hook, readonly Row[]> = HOOK_TABLES;
 
 export interface DiagramNode {
   id: NodeId;

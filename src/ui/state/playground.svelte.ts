@@ -53,7 +53,8 @@ export class Playground {
 
   /// The one mutation gateway for the scenario.
   edit(change: Partial<Scenario>, opts: { debounce?: number } = {}) {
-    if (change.rules !== undefined && change.rules !== this.scenario.rules) this.#rulesVersion++;
+    // Any new text counts as a change: comparing megabyte strings costs more than one extra run.
+    if (change.rules !== undefined) this.#rulesVersion++;
     this.scenario = { ...this.scenario, ...change };
     if (this.selected >= this.scenario.packets.length) this.select(Math.max(0, this.scenario.packets.length - 1));
     clearTimeout(this.#timer);
