@@ -40,25 +40,29 @@ function set(pkt: Packet, which: Manip, addr: number, port: number | null): bool
 }
 
 /// A NAT target's request, turned into the connection's binding, applied to its first packet.
+/// Ports follow get_unique_tuple: a source port already in the range and unused is kept; otherwise the
+/// first free one from the bottom of the range (the kernel starts SNAT's search at a random offset, so
+/// recordings avoid depending on which free port it takes).
 export function bind(req: NatRequest, pkt: Packet, conn: Conn, hook: Hook, host: Host, table: ConnTable): void {
   const manip = manipOf(hook);
   const ports = hasPorts(pkt.proto);
-  let addr: number, port: number | null = null;
+  let addr: number;
+  let range: { min: number; max: number } | null = null;
   switch (req.kind) {
     case 'dnat':
     case 'snat':
       addr = req.minAddr;
-      if (ports && req.minPort) port = req.minPort;
+      if (req.minPort) range = { min: req.minPort, max: req.maxPort || req.minPort };
       break;
     case 'masquerade': {
       const r = host.route(pkt.dst);
       addr = (r.type === 'unicast' && r.route.dev === pkt.oif ? r.route.src : null) ?? host.primaryAddress(pkt.oif ?? '') ?? pkt.src;
-      if (ports && req.minPort) port = req.minPort;
+      if (req.minPort) range = { min: req.minPort, max: req.maxPort || req.minPort };
       break;
     }
     case 'redirect':
       addr = hook === 'OUTPUT' ? 0x7f000001 : host.primaryAddress(pkt.iif ?? '') ?? pkt.dst;
-      if (ports && req.minPort) port = req.minPort;
+      if (req.minPort) range = { min: req.minPort, max: req.maxPort || req.minPort };
       break;
     case 'netmap': {
       const cur = manip === 'dst' ? pkt.dst : pkt.src;
@@ -66,22 +70,26 @@ export function bind(req: NatRequest, pkt: Packet, conn: Conn, hook: Hook, host:
       break;
     }
   }
-  set(pkt, manip, addr, port);
   const orig: Tuple = { ...conn.orig };
-  // The tuple the packet now has, in the original direction, once both manips are done.
+  // The tuple the packet will have in the original direction once this manip is done.
   const now: Tuple = invert(conn.reply);
-  if (manip === 'dst') [now.dst, now.dport] = [pkt.dst, ports ? pkt.dport : now.dport];
-  else [now.src, now.sport] = [pkt.src, ports ? pkt.sport : now.sport];
-  let reply = invert(now);
-  // Another connection already owns that reply tuple: pick the next free source port, as the kernel must.
-  if (manip === 'src' && ports) {
-    while (table.taken(reply) && reply.dport < 65535) {
-      now.sport++;
-      pkt.sport = now.sport;
-      reply = invert(now);
+  if (manip === 'dst') now.dst = addr;
+  else now.src = addr;
+  if (ports) {
+    const key = manip === 'dst' ? 'dport' : 'sport';
+    const unique = () => !table.taken(invert(now));
+    const current = now[key];
+    if (range && (current < range.min || current > range.max || !unique())) {
+      let p = range.min;
+      now[key] = p;
+      while (!unique() && p < range.max) now[key] = ++p;
+    } else if (!range && !unique() && manip === 'src') {
+      // A clash with no port range: the kernel moves the source port (at random; here, upward).
+      while (!unique() && now.sport < 65535) now.sport++;
     }
   }
-  conn.reply = reply;
+  set(pkt, manip, manip === 'dst' ? now.dst : now.src, ports ? (manip === 'dst' ? now.dport : now.sport) : null);
+  conn.reply = invert(now);
   if (manip === 'dst') conn.dnat = conn.dnat || now.dst !== orig.dst || now.dport !== orig.dport;
   else conn.snat = conn.snat || now.src !== orig.src || now.sport !== orig.sport;
 }

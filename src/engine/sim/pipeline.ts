@@ -166,9 +166,15 @@ function natHook(r: PacketRun, h: Hook): boolean {
   }
   if (!ct.natDone[manip]) {
     ct.natDone[manip] = true;
-    if ((r.ctState === 'NEW' || (r.ctState === 'RELATED' && r.fresh)) && r.run.program.has('nat')) {
+    if (r.ctState === 'NEW' || (r.ctState === 'RELATED' && r.fresh)) {
       r.table = 'nat';
       if (walk(r.run.program, 'nat', h, r.pkt, r, r) === 'DROP') return false;
+      // No rule gave a source binding: the null binding still must not collide with another connection
+      // (nf_nat_alloc_null_binding), so a clashing source port moves.
+      if (manip === 'src' && !ct.snat && r.run.conns.taken(ct.reply)) {
+        bind({ kind: 'snat', minAddr: r.pkt.src, maxAddr: r.pkt.src, minPort: 0, maxPort: 0, random: false, persistent: false }, r.pkt, ct, h, r.run.host, r.run.conns);
+        r.event('nat', `source port moved to ${r.pkt.sport}: the tuple was taken by another connection`);
+      }
     }
     return true;
   }
