@@ -10,6 +10,8 @@ import type { Diagnostic, Severity } from '../engine/model/span';
 import type { Scenario } from '../engine/model/scenario';
 import type { GeneratedResult, PacketResult, TraceStep } from '../engine/model/trace';
 import { encodeShareLink, type SharedState } from '../share/share-link';
+import { MATCHES, TARGETS } from '../engine/modules/registry';
+import type { Module } from '../engine/modules/types';
 
 /// Where a rule sits in the ruleset text (1-based line, offsets for the editor).
 export interface RuleSource {
@@ -64,6 +66,25 @@ export interface RunOutput extends Analysis {
   /// A scenario the engine refused (bad host or packet), with the path of the field.
   error: string | null;
   millis: number;
+}
+
+/// What the editor offers in completion and hover, straight from the module registry.
+export interface ModuleInfo {
+  name: string;
+  help: string;
+  options: { name: string; aliases: string[]; help: string; values: string[]; invert: boolean; args: number }[];
+}
+
+export interface Vocabulary {
+  matches: ModuleInfo[];
+  targets: ModuleInfo[];
+}
+
+function moduleInfo(m: Module): ModuleInfo {
+  return {
+    name: m.name, help: m.help,
+    options: m.options.map((o) => ({ name: o.name, aliases: [...(o.aliases ?? [])], help: o.help, values: [...(o.values ?? [])], invert: o.invert ?? false, args: o.args ?? 1 })),
+  };
 }
 
 export type Phase = 'parse' | 'simulate' | 'print';
@@ -126,6 +147,10 @@ export const api = {
     }
     out.millis = performance.now() - start;
     return out;
+  },
+
+  vocabulary(): Vocabulary {
+    return { matches: MATCHES.map(moduleInfo), targets: TARGETS.map(moduleInfo) };
   },
 
   /// The share link's fragment for a state: serialising and compressing a big ruleset is work the main

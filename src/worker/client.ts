@@ -5,9 +5,8 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, Phase } from './api';
 import type { Scenario } from '../engine/model/scenario';
-import type { SharedState } from '../share/share-link';
 
-export type { RunOutput, Analysis, PacketView, StepView, GeneratedView, RuleSource } from './api';
+export type { RunOutput, Analysis, PacketView, StepView, GeneratedView, RuleSource, Vocabulary, ModuleInfo } from './api';
 
 export interface Progress {
   busy: boolean;
@@ -42,19 +41,17 @@ export class EngineClient {
 
   constructor(private opts: ClientOptions = {}) {}
 
-  // Each resolves to null when a newer request of its kind superseded it.
-  analyze(text: string) {
-    return this.#call('analyze', (r) => r.analyze(text));
+  /// Calls the engine; resolves to null when a newer call of the same name superseded this one.
+  call<K extends Exclude<keyof EngineApi, 'run'>>(name: K, ...args: Parameters<EngineApi[K]>) {
+    type Result = Awaited<ReturnType<EngineApi[K]>>;
+    return this.#call(name, (r) => (r[name] as unknown as (...a: typeof args) => Promise<Result>)(...args));
   }
 
+  /// `call('run')` with progress reports.
   run(scenario: Scenario, seed?: number) {
     // Phase reports travel on their own port and may arrive after the answer: only report while busy.
     const hook = proxy((phase: Phase) => void (this.#jobs.size && this.opts.onProgress?.({ busy: true, phase })));
     return this.#call('run', (r) => r.run(scenario, { seed }, hook));
-  }
-
-  shareLink(state: SharedState) {
-    return this.#call('link', (r) => r.shareLink(state));
   }
 
   dispose() {

@@ -63,6 +63,24 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     await page.context().close();
   });
 
+  it('completes options and targets from the module registry', async () => {
+    const page = await open();
+    await page.locator('.cm-line').nth(4).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('-A INPUT -p tcp --dp');
+    const list = page.locator('.cm-tooltip-autocomplete');
+    await list.waitFor();
+    expect(await list.textContent()).toContain('--dport');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(' 8080 -j ');
+    await page.keyboard.press('Control+Space');
+    await list.waitFor();
+    expect(await list.textContent()).toMatch(/ACCEPT.*REJECT/s);
+    expect(await page.locator('.cm-line').nth(5).textContent()).toBe('-A INPUT -p tcp --dport 8080 -j ');
+    await page.context().close();
+  });
+
   it('highlights the deciding rule in the diagram and the editor while stepping', async () => {
     const page = await open();
     await expect.poll(() => fates(page)).toHaveLength(3);

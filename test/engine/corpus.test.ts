@@ -15,6 +15,7 @@ const files = hasShared ? readdirSync(REAL).filter((f) => f.endsWith('.rules') &
 interface Report {
   kind: string;
   restore_test?: { rc: number; stderr: string };
+  restore_commit?: { rc: number; stderr: string };
 }
 
 function report(file: string): Report | null {
@@ -36,12 +37,15 @@ describe.skipIf(!hasShared)('real rulesets of the corpus', () => {
   for (const file of files) {
     const text = readFileSync(join(REAL, file), 'utf8');
     const rep = report(file);
-    const accepted = rep?.restore_test ? rep.restore_test.rc === 0 : null;
+    // What the kernel loads is the truth: a few dumps pass `iptables-restore --test` yet fail to load
+    // (a jump to a chain that does not exist); nfplay reports them as the loading does.
+    const failed = [rep?.restore_test, rep?.restore_commit].find((r) => r && r.rc !== 0);
+    const accepted = rep?.restore_test ? !failed : null;
     it(`${file}: ${accepted === null ? 'parses' : accepted ? 'parses and simulates' : 'is rejected on the line iptables names'}`, () => {
       const { ruleset, diagnostics } = parseRuleset(text);
       const errors = diagnostics.filter((d) => d.severity === 'error');
       if (accepted === false) {
-        const line = Number(/line:? (\d+)/.exec(rep!.restore_test!.stderr)?.[1] ?? NaN);
+        const line = Number(/line:? (\d+)/.exec(failed!.stderr)?.[1] ?? NaN);
         expect(errors.length).toBeGreaterThan(0);
         if (!Number.isNaN(line)) expect(errors.map((e) => e.line)).toContain(line);
         return;

@@ -169,7 +169,8 @@ export class RulesetBuilder {
         c.rules = c.rules.filter((r) => {
           if (r.target.kind !== 'jump') return true;
           const to = t.chains.get(r.target.chain);
-          if (!to) errors(new ParseError(`Couldn't load target \`${r.target.chain}': No such file or directory`, r.targetSpan ?? r.span));
+          // iptables-restore --test lets this pass; loading it into the kernel fails with these words.
+          if (!to) errors(new ParseError(`Chain '${r.target.chain}' does not exist (no chain or target of that name)`, r.targetSpan ?? r.span));
           else if (to.builtin) errors(new ParseError(`Can't jump to built-in chain ${to.name}`, r.targetSpan ?? r.span));
           else return true;
           return false;

@@ -16,7 +16,9 @@ export function frameTitle(f: Frame): string {
       return f.iface ? `Arrives on ${f.iface}` : 'A local process sends it';
     case 'step': {
       const s = f.step;
-      return `${s.table} ${s.chain}${s.rule === null ? '' : ` rule ${s.rule}`}: ${verdictText(s.verdict)}`;
+      // A non-terminating target (LOG, MARK ...) is worth naming: "continue" alone says nothing.
+      const target = s.verdict === 'CONTINUE' ? /(?:^|\s)-j (\S+)/.exec(s.text ?? '')?.[1] : undefined;
+      return `${s.table} ${s.chain}${s.rule === null ? '' : ` rule ${s.rule}`}: ${target ? `${target}, continue` : verdictText(s.verdict)}`;
     }
     case 'event': {
       const e = f.event;

@@ -2,7 +2,7 @@
 // graph: "wide" (the classic picture: the forward path along the top, the local process below) and
 // "tall" for phone widths (the forward path down the left). Nodes are placed by an anchor point (a hook
 // box's header, a diamond's centre); edges leave a node on the side that faces their target.
-import { line, scalePoint } from 'd3';
+import { cumsum, line, scalePoint } from 'd3';
 import type { Hook, TableName } from '../../engine/model/ruleset';
 import { HOOK_TABLES } from '../../engine/model/hooks';
 
@@ -49,8 +49,8 @@ const BOX_W = 148;
 const HEADER = 26;
 const ROW = 22;
 const DIAMOND = 34;
-const END_W = 104;
-const LOCAL_W = 118;
+const END_W = 84;
+const LOCAL_W = 76;
 const END_H = 34;
 
 const GRAPH: readonly [NodeId, NodeId, boolean?][] = [
@@ -80,21 +80,32 @@ export function layoutDiagram(tables: ReadonlySet<TableName>, orientation: Orien
 
   // The forward path runs along the main axis; INPUT, the local process and OUTPUT sit beside it.
   const wide = orientation === 'wide';
-  const mainLen = wide ? 1060 : main.length * (tallest + 40);
-  const along = scalePoint<string>().domain(main).range([wide ? 60 : 40, mainLen - (wide ? 60 : 80)]);
-  const cross0 = wide ? 44 : 70;
-  const cross1 = wide ? cross0 + Math.max(boxH('PREROUTING'), boxH('FORWARD'), boxH('POSTROUTING')) + 70 : 300;
   const at = (m: number, c: number): [number, number] => (wide ? [m, c] : [c, m]);
+  let along: (id: (typeof main)[number]) => number;
+  if (wide) {
+    // Packed: each node its own width and the gap after it, so the picture stays near 1:1 on a laptop.
+    const span = { in: [END_W, 26], PREROUTING: [BOX_W, 34], 'route-in': [DIAMOND, 34], FORWARD: [BOX_W, 44], POSTROUTING: [BOX_W, 26], out: [END_W, 0] } as const;
+    const ends = [...cumsum(main, (id) => span[id][0] + span[id][1])];
+    along = (id) => 14 + ends[main.indexOf(id)] - span[id][1] - span[id][0] / 2;
+  } else {
+    const scale = scalePoint<string>().domain(main).range([40, main.length * (tallest + 40) - 80]);
+    along = (id) => scale(id)!;
+  }
+  const cross0 = wide ? 44 : 110;
+  const cross1 = wide ? cross0 + Math.max(boxH('PREROUTING'), boxH('FORWARD'), boxH('POSTROUTING')) + 64 : cross0 + BOX_W + 60;
 
-  // Side by side, the local process leans toward INPUT to leave the output routing decision room
-  // before OUTPUT; stacked, there is room enough.
-  const localAt = along('FORWARD')! - (wide ? 28 : 0);
-  const routeOutAt = wide ? (localAt + LOCAL_W / 2 + along('POSTROUTING')! - BOX_W / 2) / 2 : (along('FORWARD')! + along('POSTROUTING')!) / 2;
+  // Side by side, the local process and the output routing decision share the room between INPUT
+  // and OUTPUT; stacked, they follow FORWARD's and POSTROUTING's rows.
+  const between = (a: number, b: number, f: number) => a + (b - a) * f;
+  const inputRight = along('route-in') + BOX_W / 2;
+  const outputLeft = along('POSTROUTING') - BOX_W / 2;
+  const localAt = wide ? between(inputRight, outputLeft, 0.36) : along('FORWARD');
+  const routeOutAt = wide ? between(inputRight, outputLeft, 0.8) : (along('FORWARD') + along('POSTROUTING')) / 2;
   const anchors: Record<NodeId, [number, number]> = {
-    in: at(along('in')!, cross0), PREROUTING: at(along('PREROUTING')!, cross0), 'route-in': at(along('route-in')!, cross0),
-    FORWARD: at(along('FORWARD')!, cross0), POSTROUTING: at(along('POSTROUTING')!, cross0), out: at(along('out')!, cross0),
-    INPUT: at(along('route-in')!, cross1), local: at(localAt, cross1),
-    'route-out': at(routeOutAt, cross1), OUTPUT: at(along('POSTROUTING')!, cross1),
+    in: at(along('in'), cross0), PREROUTING: at(along('PREROUTING'), cross0), 'route-in': at(along('route-in'), cross0),
+    FORWARD: at(along('FORWARD'), cross0), POSTROUTING: at(along('POSTROUTING'), cross0), out: at(along('out'), cross0),
+    INPUT: at(along('route-in'), cross1), local: at(localAt, cross1),
+    'route-out': at(routeOutAt, cross1), OUTPUT: at(along('POSTROUTING'), cross1),
   };
 
   const nodes = new Map<NodeId, DiagramNode>();
@@ -110,8 +121,9 @@ export function layoutDiagram(tables: ReadonlySet<TableName>, orientation: Orien
     } else if (id === 'route-in' || id === 'route-out') {
       nodes.set(id, { id, kind: 'route', label: LABELS[id], ax, ay, x: ax - DIAMOND / 2, y: ay - DIAMOND / 2, w: DIAMOND, h: DIAMOND, rows: [] });
     } else {
-      const w = id === 'local' ? LOCAL_W : END_W;
-      nodes.set(id, { id, kind: 'end', label: LABELS[id], ax, ay, x: ax - w / 2, y: ay - END_H / 2, w, h: END_H, rows: [] });
+      // The local process's label takes two lines.
+      const [w, h] = id === 'local' ? [LOCAL_W, END_H + 8] : [END_W, END_H];
+      nodes.set(id, { id, kind: 'end', label: LABELS[id], ax, ay, x: ax - w / 2, y: ay - h / 2, w, h, rows: [] });
     }
   }
 

@@ -69,8 +69,8 @@ export function framePoint(layout: DiagramLayout, f: Frame, prev?: Point): Point
   if (r) return [n.x, r.y];
   // A drop or the end stays where the packet was, when it is in that same node.
   if (prev && (f.kind === 'end' || (f.kind === 'event' && f.event.kind === 'drop')) && isInside(n, prev)) return prev;
-  // On an end node the dot waits at its left, clear of the label.
-  return n.kind === 'end' ? [n.x + 12, n.ay] : [n.ax, n.ay];
+  // On an end node the dot waits on its left edge, clear of the label.
+  return n.kind === 'end' ? [n.x, n.ay] : [n.ax, n.ay];
 }
 
 const isInside = (n: { x: number; y: number; w: number; h: number }, p: Point) => p[0] >= n.x && p[0] <= n.x + n.w && p[1] >= n.y && p[1] <= n.y + n.h;

@@ -1,11 +1,13 @@
 // The ruleset editor: a CodeMirror view with iptables highlighting, the engine's diagnostics, and a
 // line decoration for the rule the playback points at.
+import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { EditorState, StateEffect, StateField, type Extension, type Range } from '@codemirror/state';
 import { Decoration, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
 import type { Diagnostic } from '../../engine/model/span';
+import { iptablesCompletion, iptablesHover, type CompletionData } from './iptables-completion';
 import { iptablesHighlight, iptablesLanguage } from './iptables-language';
 
 const setDeciding = StateEffect.define<{ from: number; to: number } | null>();
@@ -44,7 +46,12 @@ const theme = EditorView.theme({
   '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--accent)' },
   '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--bg-selection)' },
   '.cm-deciding-rule': { backgroundColor: 'var(--bg-deciding)', boxShadow: 'inset 3px 0 0 var(--accent)' },
-  '.cm-tooltip': { backgroundColor: 'var(--bg-raised)', color: 'var(--fg)', border: '1px solid var(--border)' },
+  '.cm-tooltip': { backgroundColor: 'var(--bg-raised)', color: 'var(--fg)', border: '1px solid var(--border)', borderRadius: '5px' },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--accent)', color: 'var(--on-accent)' },
+  '.cm-completionDetail': { color: 'var(--fg-muted)', fontStyle: 'normal', marginLeft: '0.8em' },
+  '.cm-completionInfo': { maxWidth: '22rem', padding: '0.3rem 0.5rem' },
+  '.cm-nf-hover': { padding: '0.35rem 0.55rem', maxWidth: '26rem', fontSize: '12.5px' },
+  '.cm-nf-hover strong': { fontFamily: 'var(--mono)', display: 'block', marginBottom: '0.15rem' },
 });
 
 export interface RulesetEditorOptions {
@@ -54,6 +61,8 @@ export interface RulesetEditorOptions {
   onChange: () => void;
   readOnly?: boolean;
   label?: string;
+  /// Where completion and hover find modules and chains.
+  completion?: CompletionData;
 }
 
 export function createRulesetEditor(opts: RulesetEditorOptions): EditorView {
@@ -61,7 +70,8 @@ export function createRulesetEditor(opts: RulesetEditorOptions): EditorView {
     lineNumbers(), highlightActiveLineGutter(), history(), drawSelection(), highlightActiveLine(), lintGutter(),
     iptablesLanguage, syntaxHighlighting(iptablesHighlight), decidingField, theme,
     // Tab is left to the browser so keyboard users can leave the editor.
-    keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap]),
+    keymap.of([...completionKeymap, ...defaultKeymap, ...historyKeymap, ...lintKeymap]),
+    opts.completion ? [autocompletion({ override: [iptablesCompletion(opts.completion)], icons: false }), iptablesHover(opts.completion)] : [],
     EditorView.contentAttributes.of({ 'aria-label': opts.label ?? 'Ruleset', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
     EditorState.readOnly.of(opts.readOnly ?? false),
     EditorView.updateListener.of((u) => {

@@ -3,7 +3,7 @@
 // mutated). Selection and playback are plain UI state beside it.
 import type { PacketSpec, Scenario } from '../../engine/model/scenario';
 import type { SharedState } from '../../share/share-link';
-import { EngineClient, type PacketView, type Progress, type RunOutput } from '../../worker/client';
+import { EngineClient, type PacketView, type Progress, type RunOutput, type Vocabulary } from '../../worker/client';
 import { buildFrames, stepAtOrBefore, type Frame } from '../diagram/frames';
 import { DEFAULT_EXAMPLE } from '../examples';
 import { Playback } from './playback.svelte';
@@ -34,6 +34,8 @@ export class Playground {
   /// Index into the selected packet's generated packets (a REJECT's reply), or null for the packet itself.
   generated = $state<number | null>(null);
   view = $state<View>('steps');
+  /// Module names, options and their help for the editor's completion and hover.
+  vocabulary = $state.raw<Vocabulary | null>(null);
   readonly playback = new Playback();
   #client: EngineClient;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -49,6 +51,7 @@ export class Playground {
     this.embed = opts.embed ?? false;
     this.#autoplay = opts.autoplay ?? false;
     this.#client = new EngineClient({ timeout: 20000, onProgress: (p) => (this.progress = p) });
+    this.#client.call('vocabulary').then((v) => (this.vocabulary = v), () => {});
   }
 
   /// The one mutation gateway for the scenario.
@@ -119,6 +122,11 @@ export class Playground {
     return f && this.fresh ? f.step : null;
   }
 
+  /// Chain names the ruleset declares, for completion.
+  get chains(): string[] {
+    return [...new Set(this.result?.tables.flatMap((t) => t.chains.map((c) => c.name)) ?? [])];
+  }
+
   /// What a share link carries.
   get shared(): SharedState {
     const ui: UiState = { packet: this.selected, step: this.playback.index, view: this.view };
@@ -152,7 +160,7 @@ export class Playground {
 
   /// The share link's fragment for a state, made in the worker.
   encodeLink(state: SharedState): Promise<string | null> {
-    return this.#client.shareLink(state);
+    return this.#client.call('shareLink', state);
   }
 
   dispose() {

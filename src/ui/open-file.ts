@@ -1,0 +1,15 @@
+// Opening a file, from the picker or dropped anywhere on the page: a scenario (JSON, one or the first of a
+// list) replaces the playground; anything else is taken as ruleset text.
+import { readScenarios } from '../share/scenario-json';
+import type { Playground } from './state/playground.svelte';
+
+export async function openFile(pg: Playground, file: File): Promise<void> {
+  const text = await file.text();
+  try {
+    if (/^\s*[[{]/.test(text)) pg.load(readScenarios(text)[0]);
+    else pg.edit({ rules: text });
+    pg.say({ kind: 'info', text: `Opened ${file.name}.` });
+  } catch (e) {
+    pg.say({ kind: 'error', text: `${file.name}: ${(e as Error).message}` });
+  }
+}
