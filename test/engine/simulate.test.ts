@@ -125,3 +125,15 @@ describe('explanations', () => {
     expect(out.packets[0].trace[0].verdict).toBe('policy:DROP');
   });
 });
+
+describe('conntrack timeouts', () => {
+  it('forgets an unanswered UDP flow after 30 seconds', () => {
+    const rules = FILTER('-A INPUT -m state --state ESTABLISHED -j ACCEPT\n');
+    const out = (t: number) => run(rules, [
+      { from: 'local', src: '203.0.113.10', dst: '198.51.100.7', proto: 'udp', sport: 5353, dport: 53, time: 0 },
+      { from: 'eth0', src: '198.51.100.7', dst: '203.0.113.10', proto: 'udp', sport: 53, dport: 5353, time: t },
+    ]).packets[1];
+    expect([out(29).ctState, out(29).fate]).toEqual(['ESTABLISHED', 'delivered']);
+    expect([out(31).ctState, out(31).fate]).toEqual(['NEW', 'dropped']);
+  });
+});

@@ -73,6 +73,27 @@ const VALID_FLAGS = new Set([
   TCP.ACK | TCP.PSH | TCP.URG, TCP.FIN | TCP.ACK | TCP.PSH, TCP.FIN | TCP.ACK | TCP.PSH | TCP.URG,
 ]);
 
+/// The kernel's default timeouts in seconds (nf_conntrack_*_timeout sysctls), by protocol and state.
+const TCP_TIMEOUT: Record<TcpCtState, number> = {
+  NONE: 0, SYN_SENT: 120, SYN_RECV: 60, ESTABLISHED: 432000, FIN_WAIT: 120, CLOSE_WAIT: 60, LAST_ACK: 30,
+  TIME_WAIT: 120, CLOSE: 10, SYN_SENT2: 120,
+};
+
+/// How long an idle connection lives: then the kernel forgets it and its next packet starts over.
+export function timeoutOf(c: Conn): number {
+  switch (c.orig.proto) {
+    case 6:
+      return TCP_TIMEOUT[c.tcpState];
+    case 17:
+    case 136:
+      return c.seenReply ? (c.assured ? 180 : 120) : 30;
+    case 1:
+      return 30;
+    default:
+      return 600;
+  }
+}
+
 export class ConnTable {
   private byTuple = new Map<string, { conn: Conn; dir: CtDir }>();
   private nextId = 1;
@@ -81,21 +102,27 @@ export class ConnTable {
     return new Set([...this.byTuple.values()].map((e) => e.conn));
   }
 
-  find(t: Tuple): { conn: Conn; dir: CtDir } | undefined {
-    return this.byTuple.get(key(t));
+  /// The live connection with this tuple; one idle past its timeout is gone.
+  find(t: Tuple, now?: number): { conn: Conn; dir: CtDir } | undefined {
+    const hit = this.byTuple.get(key(t));
+    if (hit && now !== undefined && now - hit.conn.lastSeen > timeoutOf(hit.conn)) {
+      this.remove(hit.conn);
+      return undefined;
+    }
+    return hit;
   }
 
   /// nf_conntrack_in: classify the packet and update its connection's protocol state.
   lookup(pkt: Packet, now: number): Lookup {
     if (pkt.proto === 1 && ICMP_ERRORS.has(pkt.icmpType)) {
       // An error is RELATED to the connection of the packet it quotes, seen from the other side.
-      const hit = pkt.inner ? this.find(invert(tupleOf(pkt.inner))) : undefined;
+      const hit = pkt.inner ? this.find(invert(tupleOf(pkt.inner)), now) : undefined;
       if (!hit) return { state: 'INVALID', dir: 'ORIGINAL', conn: null, fresh: false };
       return { state: 'RELATED', dir: hit.dir, conn: hit.conn, fresh: false };
     }
     if (pkt.proto === 6 && !VALID_FLAGS.has(pkt.flags & 0x3f)) return { state: 'INVALID', dir: 'ORIGINAL', conn: null, fresh: false };
     const t = tupleOf(pkt);
-    const hit = this.find(t);
+    const hit = this.find(t, now);
     if (hit) {
       const { conn, dir } = hit;
       if (pkt.proto === 6) {
@@ -114,10 +141,9 @@ export class ConnTable {
       }
       conn.lastSeen = now;
       const state: CtState = dir === 'REPLY' ? 'ESTABLISHED' : conn.seenReply ? 'ESTABLISHED' : conn.expected ? 'RELATED' : 'NEW';
-      if (dir === 'REPLY' && !conn.seenReply) {
-        conn.seenReply = true;
-        if (pkt.proto !== 6) conn.assured = conn.assured || false;
-      }
+      if (dir === 'REPLY' && !conn.seenReply) conn.seenReply = true;
+      // UDP becomes a stream (assured) when it sees traffic again after the reply.
+      else if (dir === 'ORIGINAL' && conn.seenReply && pkt.proto === 17) conn.assured = true;
       return { state, dir, conn, fresh: false };
     }
     if (pkt.proto === 1 && !(pkt.icmpType in ICMP_REPLY)) return { state: 'INVALID', dir: 'ORIGINAL', conn: null, fresh: false };
