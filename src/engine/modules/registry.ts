@@ -3,6 +3,15 @@
 import type { MatchModule, TargetModule } from './types';
 // Targets are imported under their iptables name: several share a name with a match (mark, set, tos ...).
 import { tcp } from './matches/tcp';
+import { udp } from './matches/udp';
+import { icmp } from './matches/icmp';
+import { state } from './matches/state';
+import { conntrack } from './matches/conntrack';
+import { mark } from './matches/mark';
+import { connmark } from './matches/connmark';
+import { comment } from './matches/comment';
+import { multiport } from './matches/multiport';
+import { addrtype } from './matches/addrtype';
 import { reject as REJECT } from './targets/reject';
 import { log as LOG } from './targets/log';
 import { nflog as NFLOG } from './targets/nflog';
@@ -31,7 +40,7 @@ import { audit as AUDIT } from './targets/audit';
 import { secmark as SECMARK } from './targets/secmark';
 import { connsecmark as CONNSECMARK } from './targets/connsecmark';
 
-export const MATCHES: readonly MatchModule[] = [tcp];
+export const MATCHES: readonly MatchModule[] = [tcp, udp, icmp, state, conntrack, mark, connmark, comment, multiport, addrtype];
 
 export const TARGETS: readonly TargetModule[] = [REJECT, LOG, NFLOG, MARK, CONNMARK, NOTRACK, CT, TRACE, DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP, TCPMSS, TOS, DSCP, TTL, CLASSIFY, CHECKSUM, ULOG, NFQUEUE, QUEUE, TPROXY, SET, AUDIT, SECMARK, CONNSECMARK];
 

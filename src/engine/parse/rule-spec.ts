@@ -263,7 +263,8 @@ class RuleSpecParser {
       args.push(last.text);
     }
     const span = joinSpans(tok.span, last.span);
-    const value = spec.parse ? guard(spec.parse, args, (first ?? tok).span) : true;
+    // Without a parser an option keeps its argument as given (a flag, just true).
+    const value = spec.parse ? guard(spec.parse, args, (first ?? tok).span) : nargs === 0 ? true : nargs === 1 ? args[0] : args;
     const prev = slot.parsed[spec.name];
     if (prev && !spec.repeat) throw new ParseError(`${slot.module.name}: "--${spec.name}" option may only be specified once`, tok.span);
     slot.parsed[spec.name] = spec.repeat ? { value: [...((prev?.value as unknown[]) ?? []), value], inv, span } : { value, inv, span };
