@@ -7,6 +7,8 @@ import type { PacketSpec } from '../model/scenario';
 import { ScenarioError, type Host } from './host';
 
 const HEADER_BYTES: Record<number, number> = { 6: 20, 17: 8, 1: 8 };
+/// ICMP messages with a fixed body: timestamps carry three 4-byte times, address masks one mask.
+const ICMP_BODY: Record<number, number> = { 13: 12, 14: 12, 17: 4, 18: 4 };
 
 function addr(text: unknown, path: string): number {
   const a = typeof text === 'string' ? parseIPv4(text) : null;
@@ -102,7 +104,8 @@ export function toPacket(spec: PacketSpec, index: number, host: Host, findQuote:
       p.inner = inner;
     }
   }
-  const headers = 20 + (HEADER_BYTES[proto] ?? 0) + (p.inner ? 28 : 0) + (proto === 6 ? tcpOptionBytes(p.tcpOptions) : 0);
+  const headers = 20 + (HEADER_BYTES[proto] ?? 0) + (p.inner ? 28 : 0) + (proto === 6 ? tcpOptionBytes(p.tcpOptions) : 0)
+    + (proto === 1 ? ICMP_BODY[p.icmpType] ?? 0 : 0);
   const natural = headers + p.payload.length;
   if (spec.length !== undefined) {
     if (!Number.isInteger(spec.length) || spec.length < headers || spec.length > 65535)
