@@ -12,6 +12,14 @@ import { connmark } from './matches/connmark';
 import { comment } from './matches/comment';
 import { multiport } from './matches/multiport';
 import { addrtype } from './matches/addrtype';
+import { ttl } from './matches/ttl';
+import { length } from './matches/length';
+import { iprange } from './matches/iprange';
+import { pkttype } from './matches/pkttype';
+import { mac } from './matches/mac';
+import { dscp } from './matches/dscp';
+import { tos } from './matches/tos';
+import { owner } from './matches/owner';
 import { reject as REJECT } from './targets/reject';
 import { log as LOG } from './targets/log';
 import { nflog as NFLOG } from './targets/nflog';
@@ -40,7 +48,7 @@ import { audit as AUDIT } from './targets/audit';
 import { secmark as SECMARK } from './targets/secmark';
 import { connsecmark as CONNSECMARK } from './targets/connsecmark';
 
-export const MATCHES: readonly MatchModule[] = [tcp, udp, icmp, state, conntrack, mark, connmark, comment, multiport, addrtype];
+export const MATCHES: readonly MatchModule[] = [tcp, udp, icmp, state, conntrack, mark, connmark, comment, multiport, addrtype, ttl, length, iprange, pkttype, mac, dscp, tos, owner];
 
 export const TARGETS: readonly TargetModule[] = [REJECT, LOG, NFLOG, MARK, CONNMARK, NOTRACK, CT, TRACE, DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP, TCPMSS, TOS, DSCP, TTL, CLASSIFY, CHECKSUM, ULOG, NFQUEUE, QUEUE, TPROXY, SET, AUDIT, SECMARK, CONNSECMARK];
 

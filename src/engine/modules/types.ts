@@ -55,6 +55,21 @@ export class OptionError extends Error {
 /// An nftables translation, or the reason there is none.
 export type Xlate = { nft: string } | { untranslatable: string };
 
+/// What a translation may need beyond the module's options. src/nft builds it; it is declared here
+/// because the engine imports nothing of ours.
+export interface XlateContext {
+  /// `compat`: what iptables-translate 1.8.9 prints (where that is valid nft); `idiomatic`: what a
+  /// person writing nftables would write, with the same behaviour.
+  flavour: 'compat' | 'idiomatic';
+  table: TableName;
+  /// The rule's `-p` (0: any): port and type matches name their protocol from it.
+  proto: number;
+  protoInv: boolean;
+  /// Declares a set the rule needs (connlimit, hashlimit, recent) in the rule's table: `body` is what
+  /// goes between the braces. Returns the name actually used (made unique from `name`).
+  declareSet(name: string, body: string): string;
+}
+
 export type AddrType =
   | 'UNSPEC' | 'UNICAST' | 'LOCAL' | 'BROADCAST' | 'ANYCAST' | 'MULTICAST'
   | 'BLACKHOLE' | 'UNREACHABLE' | 'PROHIBIT' | 'THROW' | 'NAT' | 'XRESOLVE';
@@ -125,7 +140,7 @@ interface ModuleBase<O> {
   /// The module's part of the last column of `iptables -L -n`.
   list(o: O): string;
   /// nftables translation, for the migration preview.
-  xlate?(o: O): Xlate;
+  xlate?(o: O, ctx?: XlateContext): Xlate;
   /// true when the simulator does what the kernel does; otherwise the reason it is only parsed,
   /// which the trace reports where the module is evaluated.
   simulated: true | string;
