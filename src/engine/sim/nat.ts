@@ -6,6 +6,7 @@ import type { Hook } from '../model/ruleset';
 import type { NatRequest } from '../modules/types';
 import { invert, type ConnTable } from './conntrack';
 import type { Host } from './host';
+import { pickAddress } from './jhash';
 
 export type Manip = 'src' | 'dst';
 
@@ -50,10 +51,13 @@ export function bind(req: NatRequest, pkt: Packet, conn: Conn, hook: Hook, host:
   let range: { min: number; max: number } | null = null;
   switch (req.kind) {
     case 'dnat':
-    case 'snat':
-      addr = req.minAddr;
+    case 'snat': {
+      // A source already mapped keeps its address (find_appropriate_src); otherwise the hash decides.
+      const prior = manip === 'src' ? [...table.all()].find((c) => c !== conn && c.snat && c.orig.src === pkt.src && c.reply.dst >= req.minAddr && c.reply.dst <= req.maxAddr) : undefined;
+      addr = prior ? prior.reply.dst : pickAddress(req.minAddr, req.maxAddr, conn.orig.src, conn.orig.dst, req.persistent, conn.zone);
       if (req.minPort) range = { min: req.minPort, max: req.maxPort || req.minPort };
       break;
+    }
     case 'masquerade': {
       const r = host.route(pkt.dst);
       addr = (r.type === 'unicast' && r.route.dev === pkt.oif ? r.route.src : null) ?? host.primaryAddress(pkt.oif ?? '') ?? pkt.src;
