@@ -113,7 +113,9 @@ export function toPacket(spec: PacketSpec, index: number, host: Host, findQuote:
     p.length = spec.length;
   } else p.length = natural;
   if (p.iif) {
-    p.macSrc = spec.mac ?? `02:00:00:00:01:${(Array.from(host.interfaces.keys()).indexOf(p.iif) + 1).toString(16).padStart(2, '0')}`;
+    // The neighbour on the n-th interface is 02:00:00:00:01:0n (as the kernel recorder wires it).
+    const n = Array.from(host.interfaces.keys()).filter((k) => k !== 'lo').indexOf(p.iif) + 1;
+    p.macSrc = spec.mac ?? `02:00:00:00:01:${n.toString(16).padStart(2, '0')}`;
     p.pkttype = p.dst >>> 28 === 14 ? 'multicast' : host.route(p.dst).type === 'broadcast' ? 'broadcast' : 'host';
   }
   return p;

@@ -166,7 +166,9 @@ function natHook(r: PacketRun, h: Hook): boolean {
   }
   if (!ct.natDone[manip]) {
     ct.natDone[manip] = true;
-    if (r.ctState === 'NEW' || (r.ctState === 'RELATED' && r.fresh)) {
+    // A new connection's first packet decides NAT; so does a packet attached to a connection whose NAT
+    // for this hook is still undecided (REJECT's reset of a SYN rejected before POSTROUTING).
+    if (r.ctState === 'NEW' || r.ctState === 'RELATED') {
       r.table = 'nat';
       if (walk(r.run.program, 'nat', h, r.pkt, r, r) === 'DROP') return false;
       // No rule gave a source binding: the null binding still must not collide with another connection
@@ -176,7 +178,8 @@ function natHook(r: PacketRun, h: Hook): boolean {
         r.event('nat', `source port moved to ${r.pkt.sport}: the tuple was taken by another connection`);
       }
     }
-    return true;
+    // The first packet was rewritten by its target already; an attached one still follows the binding.
+    if (r.ctState !== 'RELATED') return true;
   }
   const before = headerOf(r.pkt);
   if (applyBinding(r.pkt, ct, r.ctDir, manip)) {
@@ -208,6 +211,11 @@ function incoming(r: PacketRun): Outcome {
     return { fate: 'dropped', out: null, reason: 'a fragment waits in conntrack defragmentation for the rest of its datagram: no chain sees it alone (so -f rules never match while conntrack is loaded)' };
   }
   if (!hook(r, 'PREROUTING')) return dropped(r, 'PREROUTING');
+  if (p.iif !== 'lo' && (p.dst >>> 24 === 127 || p.src >>> 24 === 127)) {
+    // Loopback addresses from the wire are martians (route_localnet is off): routing drops them.
+    r.event('route', `martian ${p.dst >>> 24 === 127 ? 'destination' : 'source'}: a loopback address from ${p.iif}`);
+    return { fate: 'dropped', out: null, reason: 'a loopback address on a packet from the network is a martian: routing drops it (net.ipv4.conf.*.route_localnet is off)' };
+  }
   const rt = r.run.host.route(p.dst);
   if (rt.type === 'local' || rt.type === 'broadcast') {
     r.event('route', `${rt.type === 'local' ? 'local address' : 'broadcast'}: deliver to the host`);
