@@ -53,7 +53,8 @@ export class OptionError extends Error {
 }
 
 /// An nftables translation, or the reason there is none.
-export type Xlate = { nft: string } | { untranslatable: string };
+/// `note`: why the translation knowingly differs from iptables-translate 1.8.9's (which is wrong there).
+export type Xlate = { nft: string; note?: string } | { untranslatable: string };
 
 /// What a translation may need beyond the module's options. src/nft builds it; it is declared here
 /// because the engine imports nothing of ours.
