@@ -33,6 +33,8 @@ export interface Packet {
   flags: number;
   /// TCP option kinds present (for --tcp-option).
   tcpOptions: number[];
+  /// The MSS option's value, null without one.
+  mss: number | null;
   icmpType: number;
   icmpCode: number;
   /// ICMP echo identifier (conntrack keys echo flows on it).
@@ -73,7 +75,7 @@ export function hasPorts(proto: number): boolean {
 /// A packet with every field at its neutral value; callers set what they need.
 export function makePacket(fields: Partial<Packet> = {}): Packet {
   return {
-    family: 4, src: 0, dst: 0, proto: 0, sport: 0, dport: 0, flags: 0, tcpOptions: [], icmpType: 0, icmpCode: 0,
+    family: 4, src: 0, dst: 0, proto: 0, sport: 0, dport: 0, flags: 0, tcpOptions: [], mss: null, icmpType: 0, icmpCode: 0,
     icmpId: 0, inner: null, length: 20, ttl: 64, tos: 0, id: 0, fragOffset: 0, moreFragments: false, mark: 0, iif: null, oif: null,
     macSrc: null, pkttype: 'host', payload: '', uid: null, gid: null,
     ...fields,

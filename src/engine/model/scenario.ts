@@ -35,6 +35,8 @@ export interface PacketSpec {
   gid?: number;
   payload?: string;
   tcpOptions?: number[];
+  /// The MSS option's value when tcpOptions has kind 2 (default 1460).
+  mss?: number;
   icmpId?: number;
   icmpSeq?: number;
   /// A later fragment: offset in 8-byte units (`-f` matches it).

@@ -71,6 +71,8 @@ export function toPacket(spec: PacketSpec, index: number, host: Host, findQuote:
     uid: spec.from === 'local' ? spec.uid ?? 0 : null, gid: spec.from === 'local' ? spec.gid ?? 0 : null,
     payload: spec.payload ?? '',
     tcpOptions: spec.tcpOptions ?? [],
+    // scapy's MSS option says 1460 (an Ethernet MTU of 1500 less 40).
+    mss: spec.tcpOptions?.includes(2) ? spec.mss ?? 1460 : null,
     icmpId: spec.icmpId ?? 0,
     fragOffset: spec.fragOffset ?? 0,
     moreFragments: spec.moreFragments ?? false,

@@ -14,7 +14,7 @@ export interface ConnlimitOptions {
   side: 'saddr' | 'daddr';
 }
 
-export const connlimit: MatchModule<ConnlimitOptions, Map<number, Set<Conn>>> = {
+export const connlimit: MatchModule<ConnlimitOptions, Map<number, Conn[]>> = {
   kind: 'match',
   name: 'connlimit',
   help: 'Match by the number of connections open from the source (or to the destination) network.',
@@ -33,14 +33,26 @@ export const connlimit: MatchModule<ConnlimitOptions, Map<number, Set<Conn>>> = 
     return { limit: n.value, upto: !!p['connlimit-upto'], mask: p['connlimit-mask']?.value ?? 32, side: p['connlimit-daddr'] ? 'daddr' : 'saddr' };
   },
   createState: () => new Map(),
+  // nf_conncount keeps a list per key, in the order connections were added. Adding walks it, evicting
+  // connections conntrack no longer has (or that are closing), and stops at the packet's own connection:
+  // entries after it are not looked at, so a dropped connection behind it still counts.
   match(pkt, o, ctx, seen) {
     const key = ((o.side === 'saddr' ? pkt.src : pkt.dst) & prefixToMask(o.mask)) >>> 0;
-    let set = seen.get(key);
-    if (!set) seen.set(key, (set = new Set()));
-    if (ctx.ct) set.add(ctx.ct);
+    let list = seen.get(key);
+    if (!list) seen.set(key, (list = []));
     const live = new Set(ctx.connections());
-    for (const c of set) if (c !== ctx.ct && (!live.has(c) || c.tcpState === 'TIME_WAIT' || c.tcpState === 'CLOSE')) set.delete(c);
-    return (set.size > o.limit) !== o.upto;
+    let present = false;
+    for (let i = 0; i < list.length; ) {
+      const c = list[i];
+      if (c === ctx.ct) {
+        present = true;
+        break;
+      }
+      if (!live.has(c) || c.tcpState === 'TIME_WAIT' || c.tcpState === 'CLOSE') list.splice(i, 1);
+      else i++;
+    }
+    if (!present && ctx.ct) list.push(ctx.ct);
+    return (list.length > o.limit) !== o.upto;
   },
   explain: (pkt, o) => `${formatIPv4(o.side === 'saddr' ? pkt.src : pkt.dst)}/${o.mask} has ${o.upto ? 'more than' : 'at most'} ${o.limit} connections`,
   save: (o) => `--connlimit-${o.upto ? 'upto' : 'above'} ${o.limit} --connlimit-mask ${o.mask} --connlimit-${o.side}`,

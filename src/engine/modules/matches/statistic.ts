@@ -45,9 +45,10 @@ export const statistic: MatchModule<StatisticOptions, { count: number }> = {
   createState: () => ({ count: 0 }),
   match(_pkt, o, ctx, st) {
     if (o.mode === 'random') return (ctx.random() < o.probability) !== o.inv;
-    // The counter runs 0 .. every-1 and matches when it reaches --packet after counting this packet.
+    // The counter runs 0 .. every-1, one step per packet; the packet that finds it at --packet matches.
+    const hit = st.count === o.packet;
     st.count = st.count === o.every - 1 ? 0 : st.count + 1;
-    return (st.count === o.packet) !== o.inv;
+    return hit !== o.inv;
   },
   explain: (_pkt, o) => (o.mode === 'random' ? `not drawn (probability ${o.probability})` : `not the packet ${o.packet} of every ${o.every}`),
   save: (o) => (o.mode === 'random'

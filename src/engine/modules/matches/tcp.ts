@@ -110,14 +110,29 @@ export const tcp: MatchModule<TcpOptions> = {
   },
   xlate(o) {
     const parts: string[] = [];
+    let note: string | undefined;
     const range = (r: Range) => (r.min === r.max ? String(r.min) : `${r.min}-${r.max}`);
-    if (o.sport) parts.push(`tcp sport ${o.sportInv ? '!= ' : ''}${range(o.sport)}`);
-    if (o.dport) parts.push(`tcp dport ${o.dportInv ? '!= ' : ''}${range(o.dport)}`);
+    const port = (dir: 'sport' | 'dport', r: Range | null, inv: boolean) => {
+      if (!r) return;
+      // 1.8.9 drops a full range even when negated, which turns "never" into "always" (ODDITIES A2);
+      // the plain full range still needs the protocol, which the rule adds when nothing names it.
+      if (r.min === 0 && r.max === 65535) {
+        if (!inv) return;
+        note = `iptables-translate 1.8.9 drops ! --${dir} 0:65535 (the rule would match every packet instead of none)`;
+      }
+      parts.push(`tcp ${dir} ${inv ? '!= ' : ''}${range(r)}`);
+    };
+    port('sport', o.sport, o.sportInv);
+    port('dport', o.dport, o.dportInv);
     if (o.flags) {
-      const names = (b: number) => formatTcpFlags(b).toLowerCase().split(',').join(' | ');
-      parts.push(`tcp flags & (${names(o.flags.mask)}) ${o.flagsInv ? '!=' : '=='} ${o.flags.cmp ? names(o.flags.cmp) : '0x0'}`);
+      const names = (b: number) => (b ? formatTcpFlags(b).toLowerCase() : '0x0');
+      // `tcp flags syn / syn` with a one-flag mask is a syntax error in nft 1.0.6 (ODDITIES B13).
+      if ((o.flags.mask & (o.flags.mask - 1)) === 0) {
+        parts.push(`tcp flags & ${names(o.flags.mask)} ${o.flagsInv ? '!=' : '=='} ${names(o.flags.cmp)}`);
+        note = 'iptables-translate 1.8.9 writes a one-flag mask as `tcp flags X / X`, which nft 1.0.6 cannot parse';
+      } else parts.push(`tcp flags ${o.flagsInv ? '!= ' : ''}${names(o.flags.cmp)} / ${names(o.flags.mask)}`);
     }
     if (o.option !== null) parts.push(`tcp option @${o.option},0,8 ${o.optionInv ? 'missing' : 'exists'}`);
-    return { nft: parts.join(' ') };
+    return note ? { nft: parts.join(' '), note } : { nft: parts.join(' ') };
   },
 };

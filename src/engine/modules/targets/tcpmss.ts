@@ -1,5 +1,5 @@
-// -j TCPMSS: rewrite the MSS option of TCP SYN segments (libxt_TCPMSS). Parsed only: packets here carry
-// option kinds, not the MSS value.
+// -j TCPMSS: rewrite the MSS option of TCP SYN segments (libxt_TCPMSS). Never raises an MSS; a SYN with
+// no MSS option gets one, of at most 536 (the default the peer would assume), and grows by 4 bytes.
 import type { TargetModule } from '../types';
 import { OptionError } from '../types';
 
@@ -9,7 +9,7 @@ export const tcpmss: TargetModule<TcpmssOptions> = {
   kind: 'target',
   name: 'TCPMSS',
   help: 'Set the MSS of TCP SYN segments (--set-mss) or clamp it to the path MTU (--clamp-mss-to-pmtu). Needs -p tcp.',
-  simulated: 'the simulated packets carry no MSS value to rewrite; the rule passes the packet on unchanged',
+  simulated: true,
   options: [
     {
       name: 'set-mss',
@@ -29,7 +29,18 @@ export const tcpmss: TargetModule<TcpmssOptions> = {
       throw new OptionError('TCPMSS is only valid with -p tcp (the kernel refuses the rule: Invalid argument)');
     return p['clamp-mss-to-pmtu'] ? { clamp: true } : { clamp: false, mss: p['set-mss']!.value };
   },
-  apply: () => 'CONTINUE',
+  apply(pkt, o, ctx) {
+    if (!(pkt.flags & 2) || pkt.fragOffset) return 'CONTINUE';
+    // The path MTU of the way out: Ethernet's 1500 here, less the IP and TCP headers.
+    const want = o.clamp ? 1500 - 40 : o.mss;
+    void ctx;
+    if (pkt.mss === null) {
+      pkt.mss = Math.min(want, 536);
+      pkt.tcpOptions = [...pkt.tcpOptions, 2];
+      pkt.length += 4;
+    } else if (pkt.mss > want) pkt.mss = want;
+    return 'CONTINUE';
+  },
   save: (o) => (o.clamp ? '--clamp-mss-to-pmtu' : `--set-mss ${o.mss}`),
   list: (o) => (o.clamp ? 'TCPMSS clamp to PMTU' : `TCPMSS set ${o.mss}`),
   xlate: (o) => ({ nft: `tcp option maxseg size set ${o.clamp ? 'rt mtu' : o.mss}` }),
