@@ -16,7 +16,8 @@ export interface Lookup {
   fresh: boolean;
 }
 
-const key = (t: Tuple) => `${t.src}|${t.dst}|${t.proto}|${t.sport}|${t.dport}`;
+/// Connections are keyed by zone too: the same tuple in two zones is two connections (CT --zone).
+const key = (t: Tuple, zone = 0) => `${zone}|${t.src}|${t.dst}|${t.proto}|${t.sport}|${t.dport}`;
 
 /// Requests and replies both ways, for inverting tuples.
 const ICMP_PAIR: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
@@ -103,8 +104,8 @@ export class ConnTable {
   }
 
   /// The live connection with this tuple; one idle past its timeout is gone.
-  find(t: Tuple, now?: number): { conn: Conn; dir: CtDir } | undefined {
-    const hit = this.byTuple.get(key(t));
+  find(t: Tuple, now?: number, zone = 0): { conn: Conn; dir: CtDir } | undefined {
+    const hit = this.byTuple.get(key(t, zone));
     if (hit && now !== undefined && now - hit.conn.lastSeen > timeoutOf(hit.conn)) {
       this.remove(hit.conn);
       return undefined;
@@ -113,16 +114,16 @@ export class ConnTable {
   }
 
   /// nf_conntrack_in: classify the packet and update its connection's protocol state.
-  lookup(pkt: Packet, now: number): Lookup {
+  lookup(pkt: Packet, now: number, zone = 0): Lookup {
     if (pkt.proto === 1 && ICMP_ERRORS.has(pkt.icmpType)) {
       // An error is RELATED to the connection of the packet it quotes, seen from the other side.
-      const hit = pkt.inner ? this.find(invert(tupleOf(pkt.inner)), now) : undefined;
+      const hit = pkt.inner ? this.find(invert(tupleOf(pkt.inner)), now, zone) : undefined;
       if (!hit) return { state: 'INVALID', dir: 'ORIGINAL', conn: null, fresh: false };
       return { state: 'RELATED', dir: hit.dir, conn: hit.conn, fresh: false };
     }
     if (pkt.proto === 6 && !VALID_FLAGS.has(pkt.flags & 0x3f)) return { state: 'INVALID', dir: 'ORIGINAL', conn: null, fresh: false };
     const t = tupleOf(pkt);
-    const hit = this.find(t, now);
+    const hit = this.find(t, now, zone);
     if (hit) {
       const { conn, dir } = hit;
       if (pkt.proto === 6) {
@@ -168,8 +169,8 @@ export class ConnTable {
   confirm(conn: Conn): void {
     if (conn.confirmed) return;
     conn.confirmed = true;
-    this.byTuple.set(key(conn.orig), { conn, dir: 'ORIGINAL' });
-    this.byTuple.set(key(conn.reply), { conn, dir: 'REPLY' });
+    this.byTuple.set(key(conn.orig, conn.zone), { conn, dir: 'ORIGINAL' });
+    this.byTuple.set(key(conn.reply, conn.zone), { conn, dir: 'REPLY' });
   }
 
   /// NAT changed the reply tuple of an unconfirmed connection.
@@ -178,12 +179,13 @@ export class ConnTable {
   }
 
   /// Is this reply tuple already some confirmed connection's? (NAT must then pick another port.)
-  taken(t: Tuple): boolean {
-    return this.byTuple.has(key(t));
+  /// Is this tuple some confirmed connection's in the zone? (NAT then picks another port.)
+  taken(t: Tuple, zone = 0): boolean {
+    return this.byTuple.has(key(t, zone));
   }
 
   private remove(conn: Conn): void {
-    this.byTuple.delete(key(conn.orig));
-    this.byTuple.delete(key(conn.reply));
+    this.byTuple.delete(key(conn.orig, conn.zone));
+    this.byTuple.delete(key(conn.reply, conn.zone));
   }
 }

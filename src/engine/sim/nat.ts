@@ -81,7 +81,7 @@ export function bind(req: NatRequest, pkt: Packet, conn: Conn, hook: Hook, host:
   else now.src = addr;
   if (ports) {
     const key = manip === 'dst' ? 'dport' : 'sport';
-    const unique = () => !table.taken(invert(now));
+    const unique = () => !table.taken(invert(now), conn.zone);
     const current = now[key];
     if (range && (current < range.min || current > range.max || !unique())) {
       let p = range.min;

@@ -132,7 +132,7 @@ function conntrackIn(r: PacketRun): void {
     r.ctState = 'UNTRACKED';
     r.ct = null;
   } else {
-    const l = r.run.conns.lookup(r.pkt, r.now);
+    const l = r.run.conns.lookup(r.pkt, r.now, r.zone);
     r.ctState = l.state;
     r.ctDir = l.dir;
     r.ct = l.conn;
@@ -173,7 +173,7 @@ function natHook(r: PacketRun, h: Hook): boolean {
       if (walk(r.run.program, 'nat', h, r.pkt, r, r) === 'DROP') return false;
       // No rule gave a source binding: the null binding still must not collide with another connection
       // (nf_nat_alloc_null_binding), so a clashing source port moves.
-      if (manip === 'src' && !ct.snat && r.run.conns.taken(ct.reply)) {
+      if (manip === 'src' && !ct.snat && r.run.conns.taken(ct.reply, ct.zone)) {
         bind({ kind: 'snat', minAddr: r.pkt.src, maxAddr: r.pkt.src, minPort: 0, maxPort: 0, random: false, persistent: false }, r.pkt, ct, h, r.run.host, r.run.conns);
         r.event('nat', `source port moved to ${r.pkt.sport}: the tuple was taken by another connection`);
       }

@@ -31,5 +31,6 @@ export const classify: TargetModule<ClassifyOptions> = {
   apply: () => 'CONTINUE',
   save: (o) => `--set-class ${o.major.toString(16).padStart(4, '0')}:${o.minor.toString(16).padStart(4, '0')}`,
   list: (o) => `CLASSIFY set ${o.major.toString(16)}:${o.minor.toString(16)}`,
-  xlate: (o) => ({ nft: `meta priority set ${o.major === 0 && o.minor === 0 ? 'none' : `${o.major.toString(16)}:${o.minor.toString(16)}`}` }),
+  // nft names the two special handles: 0:0 none, ffff:ffff root.
+  xlate: (o) => ({ nft: `meta priority set ${o.major === 0 && o.minor === 0 ? 'none' : o.major === 0xffff && o.minor === 0xffff ? 'root' : `${o.major.toString(16)}:${o.minor.toString(16)}`}` }),
 };

@@ -13,5 +13,5 @@ export const queue: TargetModule<Record<string, never>> = {
   apply: () => 'DROP',
   save: () => '',
   list: () => '',
-  xlate: () => ({ nft: 'queue num 0' }),
+  xlate: () => ({ nft: 'queue num 0', note: 'iptables-translate 1.8.9 leaves -j QUEUE untranslated; it is NFQUEUE queue 0' }),
 };

@@ -18,6 +18,7 @@ function byte(text: string, what: string): number {
 }
 
 const h2 = (n: number) => '0x' + n.toString(16).padStart(2, '0');
+const ECN = ['not-ect', 'ect1', 'ect0', 'ce'];
 
 export const tos: TargetModule<TosOptions> = {
   kind: 'target',
@@ -58,5 +59,18 @@ export const tos: TargetModule<TosOptions> = {
   },
   save: (o) => `--set-tos ${h2(o.value)}/${h2(o.mask)}`,
   list: (o) => `TOS set ${h2(o.value)}/${h2(o.mask)}`,
-  xlate: () => ({ untranslatable: 'nftables cannot rewrite the whole IPv4 TOS byte (only ip dscp, the upper six bits)' }),
+  xlate(o) {
+    // nft sets ip dscp (upper six bits) and ip ecn (lower two) to constants only: each field must be
+    // replaced whole or left alone.
+    const out: string[] = [];
+    for (const [field, bits, shift, names] of [['dscp', 0xfc, 2, null], ['ecn', 0x03, 0, ECN]] as const) {
+      const m = o.mask & bits;
+      const v = o.value & bits;
+      if (m === bits) out.push(`ip ${field} set ${names ? names[v] : h2(v >> shift)}`);
+      else if (m !== 0 || v !== 0)
+        return { untranslatable: `nftables sets ip dscp and ip ecn only to constants: TOS mask ${h2(o.mask)} changes part of the ${field} field` };
+    }
+    if (!out.length) return { untranslatable: 'the TOS rule changes nothing' };
+    return { nft: out.join(' '), note: 'iptables-translate 1.8.9 writes ip6 dscp in an ip table and shifts the TOS value (ODDITIES A6)' };
+  },
 };

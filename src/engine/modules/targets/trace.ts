@@ -13,5 +13,6 @@ export const trace: TargetModule<Record<string, never>> = {
   apply: () => 'CONTINUE',
   save: () => '',
   list: () => '',
-  xlate: () => ({ nft: 'meta nftrace set 1' }),
+  // iptables-translate prints the short form; nft -o lists the long one.
+  xlate: (_o, ctx) => ({ nft: ctx?.flavour === 'idiomatic' ? 'meta nftrace set 1' : 'nftrace set 1' }),
 };

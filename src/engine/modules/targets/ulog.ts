@@ -47,5 +47,6 @@ export const ulog: TargetModule<UlogOptions> = {
   list(o) {
     return `ULOG copy_range ${o.cprange} nlgroup ${o.nlgroup}${o.prefix !== null ? ` prefix ${saveString(o.prefix)}` : ''} queue_threshold ${o.qthreshold}`;
   },
-  xlate: (o) => ({ nft: `log${o.prefix !== null ? ` prefix "${o.prefix}"` : ''} group ${o.nlgroup}` }),
+  // `log group N` is NFLOG: another netlink family and group numbering, so not the same rule.
+  xlate: () => ({ untranslatable: 'ULOG (removed in Linux 3.17) has no nftables equivalent; NFLOG (log group N) replaces it for ulogd2' }),
 };
