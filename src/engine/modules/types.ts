@@ -66,9 +66,10 @@ export interface XlateContext {
   /// The rule's `-p` (0: any): port and type matches name their protocol from it.
   proto: number;
   protoInv: boolean;
-  /// Declares a set the rule needs (connlimit, hashlimit, recent) in the rule's table: `body` is what
-  /// goes between the braces. Returns the name actually used (made unique from `name`).
-  declareSet(name: string, body: string): string;
+  /// Declares a set (connlimit, hashlimit, recent) or a `ct helper` object the rule needs, in the rule's
+  /// table: `body` is what goes between the braces (`type ipv4_addr; flags dynamic;`). Returns the name
+  /// to use, made unique from `name` where the flavour numbers them.
+  declare(kind: 'set' | 'ct helper', name: string, body: string): string;
 }
 
 export type AddrType =

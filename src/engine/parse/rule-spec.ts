@@ -115,12 +115,13 @@ class RuleSpecParser {
     return t;
   }
 
-  /// Old iptables accepted the `!` after the option: `-s ! 10.0.0.0/8`.
-  private argInv(inv: boolean): boolean {
+  /// Old iptables accepted the `!` after the option (`-s ! 10.0.0.0/8`); iptables 1.8 refuses it, and
+  /// so does nfplay, saying where the `!` goes now.
+  private argInv(opt: Token, inv: boolean): boolean {
     const t = this.tokens[this.i + 1];
     if (t && t.text === '!' && !t.quoted) {
-      this.i++;
-      return true;
+      const arg = this.tokens[this.i + 2]?.text ?? '';
+      throw new ParseError(`Bad argument \`${arg}': iptables 1.8 takes "!" before the option only: write "! ${opt.text} ${arg}"`, t.span);
     }
     return inv;
   }
@@ -138,7 +139,7 @@ class RuleSpecParser {
     switch (header) {
       case 'source':
       case 'destination': {
-        inv = this.argInv(inv);
+        inv = this.argInv(tok, inv);
         const arg = this.next(tok, 'address');
         const list: Cidr[] = [];
         for (const a of arg.text.split(',')) list.push(guard(parseAddress, a, arg.span));
@@ -156,7 +157,7 @@ class RuleSpecParser {
       }
       case 'in-interface':
       case 'out-interface': {
-        inv = this.argInv(inv);
+        inv = this.argInv(tok, inv);
         const arg = this.next(tok, 'interface name');
         const name = arg.text;
         if (name.length === 0 || name.length > 15 || /[\s/]/.test(name) || (name.includes('+') && !name.endsWith('+')))
@@ -175,7 +176,7 @@ class RuleSpecParser {
         return;
       }
       case 'protocol': {
-        inv = this.argInv(inv);
+        inv = this.argInv(tok, inv);
         const arg = this.next(tok, 'protocol');
         this.proto = guard(parseProtocol, arg.text, arg.span);
         this.protoInv = inv;
@@ -253,7 +254,7 @@ class RuleSpecParser {
     if (!found) throw new ParseError(`unknown option "${tok.text}"`, tok.span);
     const { slot, spec } = found;
     const nargs = spec.args ?? 1;
-    if (nargs > 0) inv = this.argInv(inv);
+    if (nargs > 0) inv = this.argInv(tok, inv);
     if (inv && !spec.invert) throw new ParseError(`unexpected \`!' flag before --${spec.name}`, tok.span);
     const args: string[] = [];
     let first: Token | null = null, last: Token = tok;

@@ -189,6 +189,17 @@ function natHook(r: PacketRun, h: Hook): boolean {
   return true;
 }
 
+/// ip_rt_send_redirect's backoff per sender: the n-th redirect waits 20 ms << n after the last, at most 9
+/// are sent, and 20 s of quiet starts over.
+function redirectAllowed(r: PacketRun): boolean {
+  const peers = r.shared('redirects', () => new Map<number, { n: number; last: number }>());
+  const p = peers.get(r.pkt.src) ?? { n: 0, last: -Infinity };
+  if (r.now - p.last > 0.02 * 2 ** 10) p.n = 0;
+  if (p.n >= 9 || (p.n > 0 && r.now <= p.last + 0.02 * 2 ** p.n)) return false;
+  peers.set(r.pkt.src, { n: p.n + 1, last: r.now });
+  return true;
+}
+
 function confirm(r: PacketRun): void {
   if (r.ct && r.fresh && r.ctState !== 'RELATED') r.run.conns.confirm(r.ct);
 }
@@ -247,7 +258,7 @@ function incoming(r: PacketRun): Outcome {
   p.ttl--;
   r.event('route', `forward via ${rt.route.dev}${rt.route.via !== null ? ` (gateway ${r.run.host.describe(rt.route.via)})` : ''}`);
   // Back out the interface it came in on, to a sender on that link: the host tells it the better hop.
-  if (p.iif === rt.route.dev && r.run.host.onLink(p.iif, p.src) && (rt.route.via === null || r.run.host.onLink(p.iif, rt.route.via)))
+  if (p.iif === rt.route.dev && r.run.host.onLink(p.iif, p.src) && (rt.route.via === null || r.run.host.onLink(p.iif, rt.route.via)) && redirectAllowed(r))
     sendGenerated(r, makeIcmpError(p, 5, 1, r.run.host));
   if (!hook(r, 'FORWARD')) return dropped(r, 'FORWARD');
   if (!hook(r, 'POSTROUTING')) return dropped(r, 'POSTROUTING');

@@ -39,8 +39,9 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/// Packets without a `time` are 10 ms apart, about as fast as a recorder sends them.
-export const DEFAULT_SPACING = 0.01;
+/// Packets without a `time` are 50 ms apart, about as fast as the kernel recorder sends them (it waits for
+/// each trace to settle); timing-sensitive behaviour such as the ICMP redirect backoff depends on it.
+export const DEFAULT_SPACING = 0.05;
 
 /// A run in progress: the ruleset compiled once, packets sent one after another with conntrack carrying over.
 export class Simulation {

@@ -11,12 +11,21 @@ describe('TCPMSS', () => {
     expect(listed('mangle', 'FORWARD', '-p tcp -j TCPMSS --clamp-mss-to-pmtu')).toBe('TCPMSS clamp to PMTU');
     expect(listed('mangle', 'FORWARD', '-p tcp -j TCPMSS --set-mss 1400')).toBe('TCPMSS set 1400');
   });
-  it('refuses what iptables refuses, and is parsed only', () => {
+  it('refuses what iptables refuses, and lowers (never raises) the MSS of a SYN', () => {
     expect(error('mangle', 'FORWARD', '-p tcp -j TCPMSS')).toBe('TCPMSS target: At least one parameter is required');
     expect(error('mangle', 'FORWARD', '-p udp -j TCPMSS --set-mss 1400')).toMatch(/only valid with -p tcp/);
     const t = target('mangle', 'FORWARD', '-p tcp -j TCPMSS --set-mss 1400');
-    expect(typeof t.module.simulated).toBe('string');
-    expect(t.module.apply(makePacket({ proto: 6 }), t.options, testContext())).toBe('CONTINUE');
+    expect(t.module.simulated).toBe(true);
+    const syn = makePacket({ proto: 6, flags: 2, tcpOptions: [2], mss: 1460, length: 44 });
+    expect(t.module.apply(syn, t.options, testContext())).toBe('CONTINUE');
+    expect([syn.mss, syn.length]).toEqual([1400, 44]);
+    const small = makePacket({ proto: 6, flags: 2, tcpOptions: [2], mss: 536, length: 44 });
+    t.module.apply(small, t.options, testContext());
+    expect(small.mss).toBe(536);
+    // No MSS option: one is added, at most 536, and the segment grows by four bytes.
+    const bare = makePacket({ proto: 6, flags: 2, length: 40 });
+    t.module.apply(bare, t.options, testContext());
+    expect([bare.mss, bare.tcpOptions, bare.length]).toEqual([536, [2], 44]);
     expect(t.module.xlate!(t.options)).toEqual({ nft: 'tcp option maxseg size set 1400' });
   });
 });

@@ -132,7 +132,7 @@ export const tcp: MatchModule<TcpOptions> = {
         note = 'iptables-translate 1.8.9 writes a one-flag mask as `tcp flags X / X`, which nft 1.0.6 cannot parse';
       } else parts.push(`tcp flags ${o.flagsInv ? '!= ' : ''}${names(o.flags.cmp)} / ${names(o.flags.mask)}`);
     }
-    if (o.option !== null) parts.push(`tcp option @${o.option},0,8 ${o.optionInv ? 'missing' : 'exists'}`);
+    if (o.option !== null) parts.push(`tcp option ${o.option} ${o.optionInv ? 'missing' : 'exists'}`);
     return note ? { nft: parts.join(' '), note } : { nft: parts.join(' ') };
   },
 };

@@ -66,7 +66,15 @@ export const connmark: TargetModule<ConnmarkOptions> = {
       : `CONNMARK restore ctmask ${hex(o.ctmask)} nfmask ~${hex(o.nfmask)}`;
   },
   xlate(o) {
-    if (o.op === 'set') return { nft: `ct mark set ${xlateXMark('ct mark', o.x)}` };
+    if (o.op === 'set') {
+      const { value, mask } = o.x;
+      const general = mask !== 0xffffffff && value !== 0 && value !== mask && mask !== 0;
+      // iptables-translate prints `xor V and ~M`, which nft applies left to right: the same as the
+      // kernel's (mark & ~M) ^ V only when V has no bit inside M.
+      if (general && !(value & mask)) return { nft: `ct mark set ct mark xor ${hex(value)} and ${hex(~mask >>> 0)}` };
+      const nft = `ct mark set ${xlateXMark('ct mark', o.x)}`;
+      return general ? { nft, note: `iptables-translate 1.8.9 writes ct mark xor ${hex(value)} and ${hex(~mask >>> 0)}, which gives another mark (xor before and)` } : { nft };
+    }
     if (o.nfmask !== o.ctmask) return { untranslatable: 'different --nfmask and --ctmask have no nftables equivalent in one statement' };
     const m = o.nfmask === 0xffffffff ? '' : ` and ${hex(o.nfmask)}`;
     return { nft: o.op === 'save' ? `ct mark set mark${m}` : `meta mark set ct mark${m}` };
