@@ -4,6 +4,7 @@ import App from './ui/App.svelte';
 import { DEFAULT_EXAMPLE } from './ui/examples';
 import { initialState } from './ui/state/persistence';
 import { Playground } from './ui/state/playground.svelte';
+import { syncState } from './ui/state/sync-state.svelte';
 import './ui/app.css';
 
 const params = new URLSearchParams(location.search);
@@ -11,7 +12,7 @@ const embed = params.has('embed');
 // An embed never touches the visitor's saved work.
 const storage = embed ? undefined : safeLocalStorage();
 
-const pg = new Playground({ embed, autoplay: params.has('autoplay') });
+const pg = new Playground({ embed, autoplay: params.has('autoplay'), editor: params.has('editor'), readOnly: params.has('readonly') });
 const motion = matchMedia('(prefers-reduced-motion: reduce)');
 pg.playback.reducedMotion = motion.matches;
 motion.addEventListener('change', () => (pg.playback.reducedMotion = motion.matches));
@@ -28,7 +29,12 @@ addEventListener('hashchange', async () => {
 });
 
 document.documentElement.classList.toggle('embed', embed);
-mount(App, { target: document.getElementById('app')!, props: { pg, storage } });
+mount(App, { target: document.getElementById('app')!, props: { pg } });
+syncState(pg, storage);
+
+// Offline after the first visit (production builds only: the dev server's modules change under it).
+if (import.meta.env.PROD && 'serviceWorker' in navigator && location.protocol !== 'file:')
+  navigator.serviceWorker.register('./sw.js').catch(() => {});
 
 function safeLocalStorage(): Storage | undefined {
   try {

@@ -5,10 +5,13 @@ import { simulate } from '../engine/sim/simulate';
 import { ScenarioError } from '../engine/sim/host';
 import { readScenarios, ScenarioInputError } from '../share/scenario-json';
 import { report } from './report';
+import { translateCommand } from './translate';
 
 const USAGE = `usage: nfplay <command> FILE [options]   (FILE may be - for standard input)
 
   simulate FILE [--json]   run the packets of a scenario (or a JSON list of scenarios)
+  translate FILE [--compat] [--counters]
+                           iptables rules to nftables (--compat: as iptables-restore-translate)
 `;
 
 class BadInput extends Error {}
@@ -67,6 +70,13 @@ export function main(argv: string[]): number {
       case 'simulate':
         if (files.length !== 1) throw new BadInput(USAGE);
         return simulateCommand(files[0], flags.has('--json'));
+      case 'translate': {
+        if (files.length !== 1) throw new BadInput(USAGE);
+        const out = translateCommand(read(files[0]), files[0] === '-' ? '<stdin>' : files[0], { compat: flags.has('--compat'), counters: flags.has('--counters') });
+        process.stdout.write(out.stdout);
+        process.stderr.write(out.stderr);
+        return out.code;
+      }
       case undefined:
       case 'help':
       case '--help':

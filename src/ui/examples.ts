@@ -1,6 +1,7 @@
 // Scenarios the playground opens on and offers in its gallery. Each one is a complete scenario
 // (DESIGN.md section 2): a host, a ruleset, and the packets that tell its story.
 import type { Scenario } from '../engine/model/scenario';
+import type { Fate } from '../engine/model/trace';
 
 export interface Example {
   id: string;
@@ -8,6 +9,8 @@ export interface Example {
   /// One sentence: what to look at.
   summary: string;
   scenario: Scenario;
+  /// What each packet must come to: the story the example tells (the end-to-end test holds it to this).
+  fates: Fate[];
 }
 
 const webHost: Scenario['host'] = {
@@ -41,6 +44,7 @@ COMMIT
       { from: 'eth0', src: '198.51.100.7', dst: '203.0.113.10', proto: 'icmp', icmpType: 'echo-request' },
     ],
   },
+  fates: ['delivered', 'dropped', 'delivered'],
 };
 
 // The postmortem in shared/reading: a DROP meant for 10.0.0.0/8, inserted with -I, lands above the
@@ -72,6 +76,7 @@ iptables -I INPUT -s 10.0.0.0/8 -j DROP
       { from: 'eth0', src: '198.51.100.23', dst: '10.0.1.20', proto: 'tcp', sport: 53000, dport: 8080, flags: ['SYN'] },
     ],
   },
+  fates: ['dropped', 'dropped', 'delivered'],
 };
 
 export const EXAMPLES: readonly Example[] = [webServer, insertedDrop];

@@ -1,17 +1,26 @@
 // The engine as the worker serves it: plain, structured-clonable data only. The engine's Ruleset and
 // Program hold functions, so everything the UI needs from them (rule spans, canonical text, listings) is
-// resolved here, on the worker side.
+// resolved here, on the worker side. Big outputs cross as excerpts: deserializing a 100k-rule listing
+// would stall the main thread, and the full text is one call away.
 import { parseRuleset, type InputFormat } from '../engine/parse/index';
 import { simulateRuleset } from '../engine/sim/simulate';
+import type { Program } from '../engine/sim/program';
 import { listTable } from '../engine/print/list';
 import { formatRuleSpec } from '../engine/print/save';
-import { TABLES, type Ruleset, type TableName } from '../engine/model/ruleset';
+import { TABLES, type Rule, type Ruleset, type TableName } from '../engine/model/ruleset';
 import type { Diagnostic, Severity } from '../engine/model/span';
 import type { Scenario } from '../engine/model/scenario';
 import type { GeneratedResult, PacketResult, TraceStep } from '../engine/model/trace';
-import { encodeShareLink, type SharedState } from '../share/share-link';
 import { MATCHES, TARGETS } from '../engine/modules/registry';
 import type { Module } from '../engine/modules/types';
+import { encodeShareLink, type SharedState } from '../share/share-link';
+
+/// Diagnostics past this many are counted, not sent.
+export const MAX_DIAGNOSTICS = 1000;
+/// Lines of a listing sent with a run; `fullText` has the rest.
+export const EXCERPT_LINES = 2000;
+/// User chain names sent for completion.
+export const MAX_CHAINS = 5000;
 
 /// Where a rule sits in the ruleset text (1-based line, offsets for the editor).
 export interface RuleSource {
@@ -35,16 +44,11 @@ export interface GeneratedView extends PacketView {
   what: GeneratedResult['what'];
 }
 
-export interface ChainInfo {
-  name: string;
-  builtin: boolean;
-  policy: string | null;
-  rules: number;
+/// The head of a long text, and how long the whole is.
+export interface Excerpt {
+  text: string;
+  lines: number;
 }
-
-/// Diagnostics past this many are counted, not sent: a broken 100k-rule dump must not cost the main thread
-/// a hundred thousand objects to deserialize.
-export const MAX_DIAGNOSTICS = 1000;
 
 export interface Analysis {
   format: InputFormat;
@@ -52,16 +56,21 @@ export interface Analysis {
   diagnostics: Diagnostic[];
   /// All of them, by severity.
   counts: Record<Severity, number>;
-  /// The tables the ruleset declares, in kernel order, with their chains.
-  tables: { name: TableName; chains: ChainInfo[] }[];
+  /// The tables the ruleset declares, in kernel order.
+  tables: TableName[];
+  /// User-defined chain names (the first MAX_CHAINS).
+  chains: string[];
 }
+
+/// What `fullText` can return: `iptables-save -c`, or a table's `iptables -L -n -v --line-numbers`.
+export type TextKind = 'save' | TableName;
 
 export interface RunOutput extends Analysis {
   packets: PacketView[];
   /// `iptables-save -c` after the run.
-  counters: string;
+  counters: Excerpt;
   /// `iptables -L -n -v --line-numbers` per table, with the run's counters.
-  listings: { table: TableName; text: string }[];
+  listings: { table: TableName; listing: Excerpt }[];
   unsimulated: Record<string, string>;
   /// A scenario the engine refused (bad host or packet), with the path of the field.
   error: string | null;
@@ -80,15 +89,23 @@ export interface Vocabulary {
   targets: ModuleInfo[];
 }
 
-function moduleInfo(m: Module): ModuleInfo {
-  return {
-    name: m.name, help: m.help,
-    options: m.options.map((o) => ({ name: o.name, aliases: [...(o.aliases ?? [])], help: o.help, values: [...(o.values ?? [])], invert: o.invert ?? false, args: o.args ?? 1 })),
-  };
-}
-
 export type Phase = 'parse' | 'simulate' | 'print';
 export type ProgressHook = (phase: Phase) => void;
+
+function excerpt(text: string): Excerpt {
+  let at = 0;
+  let lines = 0;
+  let cut = text.length;
+  for (;;) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) break;
+    lines++;
+    at = nl + 1;
+    if (lines === EXCERPT_LINES) cut = at;
+  }
+  if (at < text.length) lines++;
+  return { text: text.slice(0, cut), lines };
+}
 
 function summarize(diagnostics: Diagnostic[]): Pick<Analysis, 'diagnostics' | 'counts'> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -96,11 +113,11 @@ function summarize(diagnostics: Diagnostic[]): Pick<Analysis, 'diagnostics' | 'c
   return { diagnostics: diagnostics.slice(0, MAX_DIAGNOSTICS), counts };
 }
 
-function tablesOf(rs: Ruleset): Analysis['tables'] {
-  return TABLES.filter((t) => rs.tables.has(t)).map((name) => ({
-    name,
-    chains: [...rs.tables.get(name)!.chains.values()].map((c) => ({ name: c.name, builtin: c.builtin, policy: c.policy, rules: c.rules.length })),
-  }));
+function shape(rs: Ruleset): Pick<Analysis, 'tables' | 'chains'> {
+  const chains = new Set<string>();
+  for (const t of rs.tables.values())
+    for (const c of t.chains.values()) if (!c.builtin && chains.size < MAX_CHAINS) chains.add(c.name);
+  return { tables: TABLES.filter((t) => rs.tables.has(t)), chains: [...chains] };
 }
 
 function stepView(rs: Ruleset, step: TraceStep): StepView {
@@ -117,31 +134,50 @@ function packetView(rs: Ruleset, p: PacketResult): PacketView {
   return view;
 }
 
+function listing(rs: Ruleset, program: Program, table: TableName): string {
+  const counters = { rule: (r: Rule) => program.ruleCounters(r), policy: (t: TableName, c: string) => program.chainCounters(t, rs.tables.get(t)!.chains.get(c)!) };
+  return listTable(rs, table, counters, { lineNumbers: true });
+}
+
+let report: ProgressHook | undefined;
+// The last run, for `fullText`: the worker serves one playground.
+let last: { ruleset: Ruleset; program: Program; counters: string } | null = null;
+// The rules text of the last run: a share link of the same rules need not carry megabytes across again.
+let lastRules: string | null = null;
+
 export const api = {
+  /// Where `run` reports its phases: one callback for the worker's lifetime (a callback per call would
+  /// leave a message port behind each time).
+  onProgress(hook: ProgressHook): void {
+    report = hook;
+  },
+
   /// Parse only: diagnostics and the ruleset's shape, for feedback while typing.
   analyze(text: string): Analysis {
     const { ruleset, diagnostics, format } = parseRuleset(text);
-    return { format, ...summarize(diagnostics), tables: tablesOf(ruleset) };
+    return { format, ...summarize(diagnostics), ...shape(ruleset) };
   },
 
   /// Parse and simulate a whole scenario; a scenario the engine refuses comes back as `error`, not a throw.
-  run(scenario: Scenario, opts: { seed?: number } = {}, progress?: ProgressHook): RunOutput {
+  run(scenario: Scenario, opts: { seed?: number } = {}): RunOutput {
     const start = performance.now();
-    progress?.('parse');
+    lastRules = scenario.rules ?? '';
+    report?.('parse');
     const { ruleset, diagnostics, format } = parseRuleset(scenario.rules ?? '');
     const out: RunOutput = {
-      format, ...summarize(diagnostics), tables: tablesOf(ruleset), packets: [], counters: '',
-      listings: [], unsimulated: {}, error: null, millis: 0,
+      format, ...summarize(diagnostics), ...shape(ruleset), packets: [], counters: { text: '', lines: 0 }, listings: [],
+      unsimulated: {}, error: null, millis: 0,
     };
+    last = null;
     try {
-      progress?.('simulate');
+      report?.('simulate');
       const sim = simulateRuleset(ruleset, scenario, opts);
-      progress?.('print');
+      report?.('print');
+      last = { ruleset, program: sim.program, counters: sim.counters };
       out.packets = sim.packets.map((p) => packetView(ruleset, p));
-      out.counters = sim.counters;
+      out.counters = excerpt(sim.counters);
       out.unsimulated = sim.unsimulated;
-      const counters = { rule: (r: Parameters<typeof sim.program.ruleCounters>[0]) => sim.program.ruleCounters(r), policy: (t: TableName, c: string) => sim.program.chainCounters(t, ruleset.tables.get(t)!.chains.get(c)!) };
-      out.listings = out.tables.map(({ name }) => ({ table: name, text: listTable(ruleset, name, counters, { lineNumbers: true }) }));
+      out.listings = out.tables.map((table) => ({ table, listing: excerpt(listing(ruleset, sim.program, table)) }));
     } catch (e) {
       out.error = e instanceof Error ? e.message : String(e);
     }
@@ -149,14 +185,26 @@ export const api = {
     return out;
   },
 
+  /// The whole of a text the last run gave as an excerpt.
+  fullText(kind: TextKind): string {
+    if (!last) return '';
+    return kind === 'save' ? last.counters : listing(last.ruleset, last.program, kind);
+  },
+
   vocabulary(): Vocabulary {
-    return { matches: MATCHES.map(moduleInfo), targets: TARGETS.map(moduleInfo) };
+    const info = (m: Module): ModuleInfo => ({
+      name: m.name, help: m.help,
+      options: m.options.map((o) => ({ name: o.name, aliases: [...(o.aliases ?? [])], help: o.help, values: [...(o.values ?? [])], invert: o.invert ?? false, args: o.args ?? 1 })),
+    });
+    return { matches: MATCHES.map(info), targets: TARGETS.map(info) };
   },
 
   /// The share link's fragment for a state: serialising and compressing a big ruleset is work the main
-  /// thread should not do while someone types.
-  shareLink(state: SharedState): Promise<string> {
-    return encodeShareLink(state);
+  /// thread should not do while someone types. With `sameRulesAsRun`, the state's rules are those of the
+  /// last run (null when this worker has none: send them).
+  async shareLink(state: SharedState, sameRulesAsRun = false): Promise<string | null> {
+    if (!sameRulesAsRun) return encodeShareLink(state);
+    return lastRules === null ? null : encodeShareLink({ ...state, rules: lastRules });
   },
 };
 

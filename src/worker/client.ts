@@ -4,9 +4,8 @@
 // the worker and starting a fresh one (as Squoosh does).
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, Phase } from './api';
-import type { Scenario } from '../engine/model/scenario';
 
-export type { RunOutput, Analysis, PacketView, StepView, GeneratedView, RuleSource, Vocabulary, ModuleInfo } from './api';
+export type { RunOutput, Analysis, PacketView, StepView, GeneratedView, RuleSource, Vocabulary, ModuleInfo, Excerpt, TextKind } from './api';
 
 export interface Progress {
   busy: boolean;
@@ -28,30 +27,23 @@ interface Job {
   done: (value: unknown, error?: Error) => void;
 }
 
-const spawn = () => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'nfplay-engine' });
-
 export class EngineTimeout extends Error {}
 
 export class EngineClient {
-  #worker = spawn();
-  #remote: Remote<EngineApi> = wrap<EngineApi>(this.#worker);
+  #worker!: Worker;
+  #remote!: Remote<EngineApi>;
   #jobs = new Set<Job>();
   #latest = new Map<string, number>();
   #seq = 0;
 
-  constructor(private opts: ClientOptions = {}) {}
-
-  /// Calls the engine; resolves to null when a newer call of the same name superseded this one.
-  call<K extends Exclude<keyof EngineApi, 'run'>>(name: K, ...args: Parameters<EngineApi[K]>) {
-    type Result = Awaited<ReturnType<EngineApi[K]>>;
-    return this.#call(name, (r) => (r[name] as unknown as (...a: typeof args) => Promise<Result>)(...args));
+  constructor(private opts: ClientOptions = {}) {
+    this.#spawn();
   }
 
-  /// `call('run')` with progress reports.
-  run(scenario: Scenario, seed?: number) {
-    // Phase reports travel on their own port and may arrive after the answer: only report while busy.
-    const hook = proxy((phase: Phase) => void (this.#jobs.size && this.opts.onProgress?.({ busy: true, phase })));
-    return this.#call('run', (r) => r.run(scenario, { seed }, hook));
+  /// Calls the engine; resolves to null when a newer call of the same name superseded this one.
+  call<K extends Exclude<keyof EngineApi, 'onProgress'>>(name: K, ...args: Parameters<EngineApi[K]>) {
+    type Result = Awaited<ReturnType<EngineApi[K]>>;
+    return this.#call(name, (r) => (r[name] as unknown as (...a: typeof args) => Promise<Result>)(...args));
   }
 
   dispose() {
@@ -87,10 +79,16 @@ export class EngineClient {
     });
   }
 
+  #spawn() {
+    this.#worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'nfplay-engine' });
+    this.#remote = wrap<EngineApi>(this.#worker);
+    // Phase reports travel on their own port and may arrive after the answer: only report while busy.
+    void this.#remote.onProgress(proxy((phase: Phase) => void (this.#jobs.size && this.opts.onProgress?.({ busy: true, phase }))));
+  }
+
   #restart() {
     this.#worker.terminate();
     for (const job of this.#jobs) job.done(null);
-    this.#worker = spawn();
-    this.#remote = wrap<EngineApi>(this.#worker);
+    this.#spawn();
   }
 }

@@ -3,6 +3,7 @@
 // stepping, restores a share link, survives a corrupt one, and has a compact embed view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { EXAMPLES } from '../../src/ui/examples';
 import { buildSite, hasChromium, launch, serve } from './site';
 
 describe.skipIf(!hasChromium)('playground in Chromium', () => {
@@ -37,15 +38,24 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
 
   it('opens on the example and shows its verdicts', async () => {
     const page = await open();
-    await expect.poll(() => fates(page)).toHaveLength(3);
-    const [ssh, telnet] = await fates(page);
-    expect(ssh).toBe('delivered');
-    expect(telnet).toBe('dropped');
+    await expect.poll(() => fates(page)).toEqual(EXAMPLES[0].fates);
+    expect(await page.locator('.diagnostics .summary').textContent()).toContain('no problems');
     await page.getByRole('tab', { name: 'Verdicts' }).click();
     await expect.poll(() => page.locator('.verdicts tbody tr').count()).toBeGreaterThanOrEqual(3);
     expect(await page.locator('.verdicts tbody tr').first().textContent()).toMatch(/delivered.*ACCEPT/s);
     await page.getByRole('tab', { name: 'iptables -L' }).click();
     expect(await page.locator('pre').first().textContent()).toMatch(/Chain INPUT \(policy DROP \d+ packets/);
+    await page.context().close();
+  });
+
+  it('loads each gallery example with its verdicts', async () => {
+    const page = await open();
+    for (const ex of EXAMPLES) {
+      await page.locator('header select').selectOption(ex.id);
+      await expect.poll(() => fates(page)).toEqual(ex.fates);
+      expect(await page.locator('.notice').textContent()).toContain(ex.title);
+      expect(await page.locator('.diagnostics .summary').textContent()).toContain('no problems');
+    }
     await page.context().close();
   });
 
@@ -70,13 +80,13 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.type('-A INPUT -p tcp --dp');
     const list = page.locator('.cm-tooltip-autocomplete');
-    await list.waitFor();
-    expect(await list.textContent()).toContain('--dport');
+    await expect.poll(() => list.textContent()).toContain('--dport');
+    // CodeMirror ignores keys in the first moments of a popup (its interactionDelay), as a person would not.
+    await page.waitForTimeout(150);
     await page.keyboard.press('Enter');
     await page.keyboard.type(' 8080 -j ');
     await page.keyboard.press('Control+Space');
-    await list.waitFor();
-    expect(await list.textContent()).toMatch(/ACCEPT.*REJECT/s);
+    await expect.poll(() => list.textContent()).toMatch(/ACCEPT.*REJECT/s);
     expect(await page.locator('.cm-line').nth(5).textContent()).toBe('-A INPUT -p tcp --dport 8080 -j ');
     await page.context().close();
   });
@@ -98,11 +108,34 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     await page.getByRole('button', { name: 'Step back' }).click();
     expect(await page.locator('.row.current').count()).toBe(0);
     expect(await page.locator('.cm-deciding-rule').count()).toBe(0);
+    // The keyboard does the same from the diagram.
+    await page.locator('.diagram-box').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('.row.current[data-row="INPUT/filter"]').count()).toBe(1);
+    await page.keyboard.press('Home');
+    expect(await page.locator('.steps [aria-current="step"]').textContent()).toContain('Arrives on eth0');
     // The telnet SYN ends in the INPUT policy: the diagram marks the drop.
     await page.locator('.packets .pick').nth(1).click();
     await page.getByRole('button', { name: 'Last step' }).waitFor();
     expect(await page.locator('.row.drop[data-row="INPUT/filter"]').getAttribute('data-note')).toBe('policy DROP');
     expect(await page.locator('.packet.stopped').count()).toBe(1);
+    await page.context().close();
+  });
+
+  it('plays frame by frame when the system asks for reduced motion', async () => {
+    const page = await open();
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.reload();
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    await page.getByRole('button', { name: 'First step' }).click();
+    await page.getByRole('button', { name: 'Play' }).click();
+    const positions: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      positions.push(Number(await page.locator('.scrub').inputValue()));
+      await page.waitForTimeout(120);
+    }
+    expect(positions.some((p) => p > 0)).toBe(true);
+    expect(positions.every((p) => Number.isInteger(p))).toBe(true);
     await page.context().close();
   });
 
@@ -147,6 +180,29 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     await page.locator('.chip').nth(1).click();
     expect(await page.locator('.steps [aria-current="step"]').textContent()).toMatch(/Dropped/);
     await page.context().close();
+
+    // Options: the ruleset beside the diagram, not editable.
+    const withEditor = await open('?embed&editor&readonly');
+    await withEditor.locator('.packet').waitFor();
+    expect(await withEditor.locator('.cm-content').getAttribute('contenteditable')).toBe('false');
+    expect(await withEditor.locator('.cm-deciding-rule').textContent()).toContain('--dport 22');
+    await withEditor.context().close();
+  });
+
+  it('opens a scenario file from the picker and a ruleset dropped on the page', async () => {
+    const page = await open();
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    const scenario = { host: { interfaces: [{ name: 'eth0', addresses: ['192.0.2.1/24'] }] }, rules: '-P INPUT DROP\n', packets: [{ from: 'eth0', src: '192.0.2.9', dst: '192.0.2.1', proto: 'udp', sport: 5000, dport: 53 }] };
+    await page.locator('input[type=file]').setInputFiles({ name: 'scenario.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)) });
+    await expect.poll(() => fates(page)).toEqual(['dropped']);
+    await page.locator('.cm-content').evaluate((el) => {
+      const data = new DataTransfer();
+      data.items.add(new File(['-P INPUT ACCEPT\n'], 'rules.sh', { type: 'text/plain' }));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => page.locator('.cm-content').textContent()).toBe('-P INPUT ACCEPT');
+    await expect.poll(() => fates(page)).toEqual(['delivered']);
+    await page.context().close();
   });
 
   it('keeps the work in local storage across a reload', async () => {
@@ -160,6 +216,19 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     await expect.poll(saved).not.toBe(before);
     await page.goto(server.url);
     await expect.poll(() => page.locator('.cm-line').first().textContent()).toBe('# kept');
+    await page.context().close();
+  });
+
+  it('works offline after the first visit', async () => {
+    const page = await open();
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    await page.context().setOffline(true);
+    await page.reload();
+    await expect.poll(() => fates(page)).toHaveLength(3);
     await page.context().close();
   });
 

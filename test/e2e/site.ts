@@ -16,7 +16,14 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export async function buildSite(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const { build } = await import('vite');
   const dir = await mkdtemp(join(tmpdir(), 'nfplay-site-'));
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir: dir, emptyOutDir: true, sourcemap: false } });
+  // Under vitest NODE_ENV is "test", and vite would then make a development build: test what ships.
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: dir, emptyOutDir: true, sourcemap: false } });
+  } finally {
+    process.env.NODE_ENV = env;
+  }
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 

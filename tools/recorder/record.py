@@ -162,6 +162,7 @@ class Recorder:
         """Map the kernel's rule handles to iptables positions and verdicts."""
         listing = json.loads(self.host(['nft', '-j', 'list', 'ruleset']).stdout)['nftables']
         saved, user = parse_save(self.host(['iptables-save']).stdout)
+        self.saved = saved
         self.base, self.pos, self.ours = set(), {}, {}
         count = {}
         for item in listing:
@@ -380,15 +381,68 @@ def versions():
 
 
 def record(scn, tag):
-    rec = Recorder(scn, tag)
-    try:
-        rec.setup()
-        rec.sockets()
-        pk = rec.run()
-        return {'packets': pk, 'counters': rec.counters()}
-    finally:
-        rec.close()
-        rec.topo.destroy()
+    """One run. A scenario with randomDraws (statistic --mode random outcomes the engine replays) runs again
+    until the kernel's own choices, read from the trace, are those draws."""
+    want = scn.get('randomDraws')
+    for attempt in range(1, DRAW_ATTEMPTS + 1):
+        rec = Recorder(scn, f'{tag}-{attempt}' if want is not None else tag)
+        try:
+            rec.setup()
+            rec.sockets()
+            pk = rec.run()
+            result = {'packets': pk, 'counters': rec.counters()}
+            if want is None:
+                return result
+            got = statistic_draws(pk, rec.saved)
+            if got == [1 if w < 0.5 else 0 for w in want] and all(w in (0.0, 0.99) for w in want):
+                return result
+        finally:
+            rec.close()
+            rec.topo.destroy()
+    raise CaseError(f'randomDraws: the kernel did not choose {want} in {DRAW_ATTEMPTS} runs (last: {got}); '
+                    'randomDraws takes 0.0 (matched) or 0.99 (not matched) per statistic rule evaluated')
+
+
+DRAW_ATTEMPTS = 200
+
+
+def statistic_draws(packets, saved):
+    """Which `-m statistic --mode random` rules the kernel evaluated, in order: 1 matched, 0 did not. A rule the
+    trace skips over between two steps of the same chain was evaluated and failed; so was one after a chain's
+    last step when the chain returned. That holds only when the rule has no other match, so other statistic
+    rules are an error unless they matched."""
+    stat = {}
+    for (table, chain), lines in saved.items():
+        for n, line in enumerate(lines, 1):
+            if re.search(r'-m statistic --mode random', line):
+                rest = re.sub(r'^-A \S+ |-m comment --comment ("[^"]*"|\S+) |-m statistic --mode random --probability '
+                              r'\S+ |(-j|-g) \S+.*$', '', line).strip()
+                stat[(table, chain, n)] = rest == ''
+    draws = []
+
+    def skipped(table, chain, lo, hi):
+        for n in range(lo, hi):
+            if (table, chain, n) in stat:
+                if not stat[(table, chain, n)]:
+                    raise CaseError(f'{table} {chain} rule {n}: a statistic rule with other matches; cannot tell '
+                                    'whether the kernel evaluated it')
+                draws.append(0)
+
+    for p in packets:
+        last = {}
+        for s in p['trace']:
+            key = (s['table'], s['chain'])
+            size = len(saved.get(key, []))
+            if s['rule'] is None:  # the chain's end (return) or policy
+                skipped(*key, last.pop(key, 0) + 1, size + 1)
+                continue
+            skipped(*key, last.get(key, 0) + 1, s['rule'])
+            if (*key, s['rule']) in stat:
+                draws.append(1)
+            last[key] = s['rule']
+            if s['verdict'] in ('RETURN', 'ACCEPT', 'DROP', 'REJECT') or s['verdict'] in TERMINAL:
+                last.pop(key, None)
+    return draws
 
 
 # ---------------------------------------------------------------- the command

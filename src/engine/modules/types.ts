@@ -70,6 +70,8 @@ export interface XlateContext {
   /// table: `body` is what goes between the braces (`type ipv4_addr; flags dynamic;`). Returns the name
   /// to use, made unique from `name` where the flavour numbers them.
   declare(kind: 'set' | 'ct helper', name: string, body: string): string;
+  /// The scenario's ipset of that name (its `sets`), when it defines one.
+  ipset(name: string): { type: string; members: readonly string[] } | undefined;
 }
 
 export type AddrType =

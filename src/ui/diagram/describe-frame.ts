@@ -1,5 +1,18 @@
 // Words for each frame: the text equivalent of the animation (step list, screen readers, embeds).
+import type { StepView } from '../../worker/client';
 import type { Frame } from './frames';
+
+/// The target a non-terminating step ran (LOG, MARK ...): "CONTINUE" alone says nothing.
+function continuedBy(s: StepView): string | undefined {
+  return s.verdict === 'CONTINUE' ? /(?:^|\s)-j (\S+)/.exec(s.text ?? '')?.[1] : undefined;
+}
+
+/// A step in a few characters, for a table row in the diagram: "#2 ACCEPT", "SSH#1 DROP", "policy DROP".
+export function shortStep(s: StepView, hook: string): string {
+  const chain = s.chain === hook ? '' : s.chain;
+  const v = continuedBy(s) ?? (s.verdict.startsWith('JUMP:') ? `→ ${s.verdict.slice(5)}` : verdictText(s.verdict));
+  return s.rule === null ? `${chain}${chain ? ' ' : ''}${v}` : `${chain}#${s.rule} ${v}`;
+}
 
 export function verdictText(verdict: string): string {
   if (verdict.startsWith('policy:')) return `policy ${verdict.slice(7)}`;
@@ -16,8 +29,7 @@ export function frameTitle(f: Frame): string {
       return f.iface ? `Arrives on ${f.iface}` : 'A local process sends it';
     case 'step': {
       const s = f.step;
-      // A non-terminating target (LOG, MARK ...) is worth naming: "continue" alone says nothing.
-      const target = s.verdict === 'CONTINUE' ? /(?:^|\s)-j (\S+)/.exec(s.text ?? '')?.[1] : undefined;
+      const target = continuedBy(s);
       return `${s.table} ${s.chain}${s.rule === null ? '' : ` rule ${s.rule}`}: ${target ? `${target}, continue` : verdictText(s.verdict)}`;
     }
     case 'event': {

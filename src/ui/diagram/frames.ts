@@ -5,7 +5,7 @@
 import type { Hook } from '../../engine/model/ruleset';
 import type { PathEvent } from '../../engine/model/trace';
 import type { PacketView, StepView } from '../../worker/client';
-import { routeLegs, type DiagramLayout, type NodeId, type Point, type Row } from './diagram-layout';
+import { routeLegs, type DiagramEdge, type DiagramLayout, type NodeId, type Point, type Row } from './diagram-layout';
 
 export type Frame =
   | { kind: 'enter'; node: NodeId; iface: string | null }
@@ -65,8 +65,9 @@ export function framePoint(layout: DiagramLayout, f: Frame, prev?: Point): Point
   const n = layout.nodes.get(f.node)!;
   const row = f.kind === 'step' || f.kind === 'event' ? f.row : undefined;
   const r = row && n.rows.find((x) => x.row === row);
-  // On the box's left edge, pointing at the row without covering its text.
-  if (r) return [n.x, r.y];
+  // Just inside the box's left edge, pointing at the row without covering its text (and the trail
+  // between rows stays hidden under the box).
+  if (r) return [n.x + 3, r.y];
   // A drop or the end stays where the packet was, when it is in that same node.
   if (prev && (f.kind === 'end' || (f.kind === 'event' && f.event.kind === 'drop')) && isInside(n, prev)) return prev;
   // On an end node the dot waits on its left edge, clear of the label.
@@ -77,12 +78,15 @@ const isInside = (n: { x: number; y: number; w: number; h: number }, p: Point) =
 
 export interface Track {
   points: Point[];
+  /// The diagram edges the packet travels.
+  edges: Set<DiagramEdge>;
   /// The polyline from frame k to frame k+1, with its cumulative lengths.
   legs: { points: Point[]; lengths: number[] }[];
 }
 
 export function buildTrack(layout: DiagramLayout, frames: Frame[]): Track {
   const points: Point[] = [];
+  const edges = new Set<DiagramEdge>();
   for (const f of frames) points.push(framePoint(layout, f, points[points.length - 1]));
   const legs = frames.slice(1).map((f, k) => {
     const a = frames[k];
@@ -91,14 +95,16 @@ export function buildTrack(layout: DiagramLayout, frames: Frame[]): Track {
       const na = layout.nodes.get(a.node)!;
       const nb = layout.nodes.get(f.node)!;
       const center = (n: typeof na): Point[] => (n.kind === 'hook' ? [[n.ax, n.ay]] : []);
-      via.push(...center(na), ...routeLegs(layout, a.node, f.node).flatMap((e) => e.points), ...center(nb));
+      const legs = routeLegs(layout, a.node, f.node);
+      legs.forEach((e) => edges.add(e));
+      via.push(...center(na), ...legs.flatMap((e) => e.points), ...center(nb));
     }
     const pts = [points[k], ...via, points[k + 1]];
     const lengths = [0];
     for (let i = 1; i < pts.length; i++) lengths.push(lengths[i - 1] + Math.hypot(pts[i][0] - pts[i - 1][0], pts[i][1] - pts[i - 1][1]));
     return { points: pts, lengths };
   });
-  return { points, legs };
+  return { points, edges, legs };
 }
 
 /// The dot's position at a fractional frame position.

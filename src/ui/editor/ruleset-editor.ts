@@ -74,6 +74,7 @@ export function createRulesetEditor(opts: RulesetEditorOptions): EditorView {
     opts.completion ? [autocompletion({ override: [iptablesCompletion(opts.completion)], icons: false }), iptablesHover(opts.completion)] : [],
     EditorView.contentAttributes.of({ 'aria-label': opts.label ?? 'Ruleset', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
     EditorState.readOnly.of(opts.readOnly ?? false),
+    EditorView.editable.of(!opts.readOnly),
     EditorView.updateListener.of((u) => {
       if (u.docChanged) opts.onChange();
     }),

@@ -14,6 +14,8 @@ export class Playback {
   reducedMotion = $state(false);
   #raf = 0;
   #last = 0;
+  /// Reduced motion: progress toward the next whole frame.
+  #held = 0;
 
   get index(): number {
     return Math.round(this.position);
@@ -34,6 +36,7 @@ export class Playback {
     if (this.length < 2) return;
     if (this.atEnd) this.position = 0;
     this.playing = true;
+    this.#held = 0;
     this.#last = performance.now();
     this.#raf = requestAnimationFrame(this.#tick);
   }
@@ -61,8 +64,6 @@ export class Playback {
   setSpeed(speed: number) {
     this.speed = speed;
   }
-
-  #held = 0;
 
   #tick = (now: number) => {
     if (!this.playing) return;

@@ -3,7 +3,7 @@
 // mutated). Selection and playback are plain UI state beside it.
 import type { PacketSpec, Scenario } from '../../engine/model/scenario';
 import type { SharedState } from '../../share/share-link';
-import { EngineClient, type PacketView, type Progress, type RunOutput, type Vocabulary } from '../../worker/client';
+import { EngineClient, type PacketView, type Progress, type RunOutput, type TextKind, type Vocabulary } from '../../worker/client';
 import { buildFrames, stepAtOrBefore, type Frame } from '../diagram/frames';
 import { DEFAULT_EXAMPLE } from '../examples';
 import { Playback } from './playback.svelte';
@@ -45,13 +45,18 @@ export class Playground {
   #resultVersion = $state(-1);
 
   readonly embed: boolean;
+  /// Embed options: show the ruleset (`?embed&editor`), and let no one edit it (`&readonly`).
+  readonly embedEditor: boolean;
+  readonly readOnly: boolean;
   #autoplay: boolean;
 
-  constructor(opts: { embed?: boolean; autoplay?: boolean } = {}) {
+  constructor(opts: { embed?: boolean; autoplay?: boolean; editor?: boolean; readOnly?: boolean } = {}) {
     this.embed = opts.embed ?? false;
+    this.embedEditor = opts.editor ?? false;
+    this.readOnly = opts.readOnly ?? false;
     this.#autoplay = opts.autoplay ?? false;
     this.#client = new EngineClient({ timeout: 20000, onProgress: (p) => (this.progress = p) });
-    this.#client.call('vocabulary').then((v) => (this.vocabulary = v), () => {});
+    this.#loadVocabulary();
   }
 
   /// The one mutation gateway for the scenario.
@@ -71,7 +76,8 @@ export class Playground {
     this.selected = Number.isInteger(u.packet) && u.packet! >= 0 ? u.packet! : 0;
     this.generated = Number.isInteger(u.generated) ? u.generated! : null;
     if (u.view && VIEWS.includes(u.view)) this.view = u.view;
-    this.#restoreStep = Number.isInteger(u.step) ? u.step! : null;
+    // Without a step of its own, something new opens on its verdict.
+    this.#restoreStep = Number.isInteger(u.step) ? u.step! : Infinity;
     this.edit(scenario as Scenario);
   }
 
@@ -122,9 +128,14 @@ export class Playground {
     return f && this.fresh ? f.step : null;
   }
 
-  /// Chain names the ruleset declares, for completion.
+  /// User chain names the ruleset declares, for completion.
   get chains(): string[] {
-    return [...new Set(this.result?.tables.flatMap((t) => t.chains.map((c) => c.name)) ?? [])];
+    return this.result?.chains ?? [];
+  }
+
+  /// The whole of a listing the last run sent in part.
+  fullText(kind: TextKind): Promise<string | null> {
+    return this.#client.call('fullText', kind);
   }
 
   /// What a share link carries.
@@ -137,29 +148,38 @@ export class Playground {
   async #run() {
     try {
       const version = this.#rulesVersion;
-      const out = await this.#client.run(this.scenario);
+      const out = await this.#client.call('run', this.scenario);
       if (!out) return;
-      this.#resultVersion = version;
-      const samePacket = this.result !== null;
+      // Where the playback was: at the end (the verdict) it stays at the end, elsewhere it keeps its place.
+      const wasAtEnd = this.playback.length === 0 || this.playback.atEnd;
       const at = this.playback.position;
+      this.#resultVersion = version;
       this.result = out;
       this.engineError = null;
       const n = this.frames.length;
-      // A fresh load starts at the end (the verdict shows at once); an edit keeps the place.
-      const step = this.#restoreStep ?? (samePacket && at < n - 1 ? at : n - 1);
+      const step = this.#restoreStep ?? (wasAtEnd ? n - 1 : at);
       this.#restoreStep = null;
-      if (this.#autoplay) {
-        this.#autoplay = false;
-        this.playback.reset(n, 0);
-        this.playback.play();
-      } else this.playback.reset(n, step);
+      this.playback.reset(n, this.#autoplay ? 0 : step);
+      if (this.#autoplay) this.playback.play();
+      this.#autoplay = false;
+      if (!this.vocabulary) this.#loadVocabulary();
     } catch (e) {
       this.engineError = e instanceof Error ? e.message : String(e);
     }
   }
 
-  /// The share link's fragment for a state, made in the worker.
-  encodeLink(state: SharedState): Promise<string | null> {
+  // Asked again after a run if the first request was lost to a worker restart.
+  #loadVocabulary() {
+    this.#client.call('vocabulary').then((v) => v && (this.vocabulary = v), () => {});
+  }
+
+  /// The share link's fragment for a state, made in the worker. While the result is fresh the worker
+  /// already holds these rules, so they are not sent again.
+  async encodeLink(state: SharedState): Promise<string | null> {
+    if (this.fresh && state.rules === this.scenario.rules) {
+      const link = await this.#client.call('shareLink', { ...state, rules: '' }, true);
+      if (link) return link;
+    }
     return this.#client.call('shareLink', state);
   }
 

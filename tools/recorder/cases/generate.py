@@ -18,7 +18,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 from jsonfmt import dumps  # noqa: E402
 
 OUT = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'test', 'kernel', 'cases'))
-MODULES = ['chains', 'matches', 'targets', 'conntrack', 'routing', 'tables', 'incidents', 'nat']
+MODULES = ['chains', 'matches', 'targets', 'conntrack', 'routing', 'tables', 'incidents', 'nat', 'mangle', 'raw',
+           'docker', 'kube', 'frontends']
 
 
 def main(names):

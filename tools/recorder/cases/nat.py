@@ -1,4 +1,5 @@
 """NAT: DNAT to a forwarded address, Docker-shaped chains, SNAT, MASQUERADE, REDIRECT, NETMAP."""
+import nat_more
 from common import CLIENT, GW, LAN, ME, REMOTE, ROUTER, filt, icmp, ltcp, ludp, pkt, scenario, table, tcp, udp
 
 GROUP = 'nat'
@@ -168,3 +169,4 @@ def cases():
     yield 'icmp-echo-dnat', 'DNAT of ping to a LAN host: the ICMP id keeps the flows apart.', scenario(
         table('nat', PREROUTING=['-i eth0 -p icmp -j DNAT --to-destination 10.0.0.5']) + filt(),
         [icmp(), pkt('icmp', frm='eth1', src=CLIENT, dst=REMOTE, icmpType='echo-reply')], host=ROUTER)
+    yield from nat_more.cases()

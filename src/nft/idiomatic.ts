@@ -1,0 +1,76 @@
+// One declarative nftables ruleset per iptables table, as a person would write it: base chains with
+// symbolic priorities and their policy, no counters unless asked, and rules folded where the fold
+// cannot change what happens to a packet (see fold.ts).
+import { BUILTIN_CHAINS, type Chain, type Hook, type Rule, type Ruleset, type Table } from '../engine/model/ruleset';
+import { baseChain, symbolicPriority } from './chains';
+import { foldChain, type Line } from './fold';
+import { chainNames } from './names';
+import { translateRule } from './rule';
+import { written } from './source';
+import type { TranslateOptions, Translation, Untranslated } from './translate';
+
+export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation {
+  const out: string[] = ['# Translated by nfplay translate (idiomatic nftables)'];
+  const untranslated: Untranslated[] = [];
+  let rules = 0;
+  for (const t of rs.tables.values()) {
+    const chains = [...t.chains.values()].filter((c) => !c.builtin || c.registered || c.rules.length || c.policy !== 'ACCEPT' || c.span);
+    if (!chains.length) continue;
+    const rename = chainNames(t.chains.keys());
+    const decls = new Map<string, string>();
+    const body: string[] = [];
+    for (const c of order(t, chains)) {
+      const lines: Line[] = [];
+      for (const r of c.rules) {
+        const x = translateRule(r, {
+          flavour: 'idiomatic', rename, ipset: (n) => opts.sets?.[n],
+          declare: (kind, name, b) => {
+            decls.set(`${kind} ${name}`, `\t${kind} ${name} { ${b} }`);
+            return name;
+          },
+        });
+        if (!x.ok) {
+          const rule = written(r, opts.source).args.join(' ');
+          untranslated.push({ line: r.span.line, column: r.span.column, rule, reason: x.reason });
+          lines.push({ kind: 'comment', text: `# untranslatable (${x.reason}): ${rule}` });
+        } else lines.push({ kind: 'rule', rule: r, parts: tidy(x), stateful: r.matches.some((m) => m.module.stateful) });
+      }
+      body.push(`\tchain ${rename.get(c.name) ?? c.name} {`);
+      if (c.builtin) {
+        const b = baseChain(t.name, c.name as Hook);
+        body.push(`\t\ttype ${b.type} hook ${b.hook} priority ${symbolicPriority(b)}; policy ${(c.policy ?? 'ACCEPT').toLowerCase()};`);
+      }
+      for (const l of foldChain(lines)) {
+        if (l.kind === 'comment') body.push(`\t\t${l.text}`);
+        else {
+          const counter = opts.counters ? `counter packets ${l.rule.counters.packets} bytes ${l.rule.counters.bytes}` : null;
+          body.push(`\t\t${[...l.parts.exprs, counter, l.parts.action, l.parts.comment].filter(Boolean).join(' ')}`);
+          rules++;
+        }
+      }
+      body.push('\t}');
+    }
+    // `table` then `delete table` makes the file replace the table, as iptables-restore does, however
+    // often it is loaded (restore-translate's output appends instead: ODDITIES A8).
+    out.push(`table ip ${t.name}`, `delete table ip ${t.name}`, `table ip ${t.name} {`, ...decls.values(), ...body, '}');
+  }
+  return { text: out.join('\n') + '\n', untranslated, rules };
+}
+
+/// Base chains in hook order, then the others as iptables-save lists them.
+function order(t: Table, chains: Chain[]): Chain[] {
+  const hooks = BUILTIN_CHAINS[t.name] as readonly string[];
+  return [...chains].sort((a, b) => (a.builtin ? hooks.indexOf(a.name) : 99) - (b.builtin ? hooks.indexOf(b.name) : 99));
+}
+
+/// Drops what another expression already implies: `ip protocol tcp` or `meta l4proto tcp` before
+/// `tcp dport 22`.
+function tidy<T extends { exprs: string[] }>(x: T): T {
+  const exprs = x.exprs.filter((e) => {
+    const m = /^(?:ip protocol|meta l4proto) (\w+)$/.exec(e);
+    return !m || !x.exprs.some((o) => o !== e && o.startsWith(`${m[1]} `));
+  });
+  return { ...x, exprs };
+}
+
+export type { Rule };

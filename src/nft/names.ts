@@ -1,0 +1,50 @@
+// Names and strings as nftables 1.0.6 reads them back.
+
+/// Words nft's scanner turns into keywords: a chain called `reject` or `counter` is a syntax error, and
+/// nft 1.0.6 accepts no quoted chain names (ODDITIES B14). Found by loading every chain name of the corpus,
+/// and nft's statement words, with nft -c (tools/xlate/keywords.py).
+const KEYWORDS = new Set(
+  (
+  'accept add ah all and arp bridge cgroup chain comment comp constant continue counter cpu ct day dccp define ' +
+  'delete describe device devices dnat drop dst dup dynamic ecn element elements esp ether exists export ' +
+  'exthdr fib flags flow flowtable flush frag fwd gc-interval goto handle hbh hook hour ibrname icmp icmpv6 ' +
+  'igmp iif iifname iiftype import include index inet insert interval ip ip6 ipsec jhash jump limit list log ' +
+  'map mark masquerade meta mh missing monitor netdev nftrace notrack numgen obrname offload oif oifname ' +
+  'oiftype or osf pkttype policy position priority queue quota random redirect reject rename replace reset ' +
+  'return rt rtclassid rule sctp secmark set size skgid skuid snat socket srh symhash synproxy table tcp th ' +
+  'time timeout tproxy type udp udplite update vlan vmap xor'
+  ).split(' '),
+);
+
+const IDENT = /^[a-zA-Z_][a-zA-Z0-9_/\\.-]*$/;
+
+/// Whether nft 1.0.6 reads `name` as a chain name.
+export function validChainName(name: string): boolean {
+  return IDENT.test(name) && !KEYWORDS.has(name) && !/^\d/.test(name);
+}
+
+/// A chain name nft accepts for every chain of a table, unique; the map holds the renamed ones.
+export function chainNames(names: Iterable<string>): Map<string, string> {
+  const all = new Set(names);
+  const out = new Map<string, string>();
+  for (const n of all) {
+    if (validChainName(n)) continue;
+    const base = 'chain_' + n.replace(/[^a-zA-Z0-9_.-]/g, '_');
+    let name = base;
+    for (let i = 2; all.has(name) || [...out.values()].includes(name); i++) name = `${base}_${i}`;
+    out.set(n, name);
+  }
+  return out;
+}
+
+/// A string in double quotes as nft 1.0.6 reads it: it has no escapes, so a double quote becomes a
+/// single one; nft refuses comments over 128 bytes.
+export function nftQuote(s: string, max = Infinity): { text: string; changed: string | null } {
+  let t = s.replace(/"/g, "'");
+  let changed: string | null = t !== s ? 'double quotes became single quotes (nft has no escape for them)' : null;
+  if (new TextEncoder().encode(t).length > max) {
+    while (new TextEncoder().encode(t).length > max) t = t.slice(0, -1);
+    changed = `cut to nft's limit of ${max} bytes`;
+  }
+  return { text: `"${t}"`, changed };
+}

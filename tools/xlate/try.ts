@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { parseRuleset } from '../../src/engine/parse/index';
+import { translateRuleset } from '../../src/nft/translate';
+const f = process.argv[2]; const mode = (process.argv[3] ?? 'idiomatic') as any;
+const text = readFileSync(f, 'utf8');
+const { ruleset, diagnostics } = parseRuleset(text);
+for (const d of diagnostics.filter((d) => d.severity === 'error')) console.error(`E ${d.line}:${d.column} ${d.message}`);
+const t = translateRuleset(ruleset, { mode, source: text });
+process.stdout.write(t.text);
+for (const u of t.untranslated) console.error(`U ${u.line}:${u.column} ${u.reason} :: ${u.rule}`);
+console.error('rules', t.rules);
