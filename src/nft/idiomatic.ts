@@ -14,7 +14,9 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
   const untranslated: Untranslated[] = [];
   let rules = 0;
   for (const t of rs.tables.values()) {
-    const chains = [...t.chains.values()].filter((c) => !c.builtin || c.registered || c.rules.length || c.policy !== 'ACCEPT' || c.span);
+    // An empty base chain that accepts does nothing, except in nat: a registered nat hook is what makes
+    // conntrack set up NAT (and move clashing source ports) for every connection.
+    const chains = [...t.chains.values()].filter((c) => !c.builtin || c.rules.length || c.policy !== 'ACCEPT' || (t.name === 'nat' && (c.registered || c.span)));
     if (!chains.length) continue;
     const rename = chainNames(t.chains.keys());
     const decls = new Map<string, string>();

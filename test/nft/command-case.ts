@@ -9,7 +9,17 @@ const VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN']);
 /// Targets of iptables-extensions nfplay does not model: a jump to one is not a jump to a chain.
 const XT_TARGETS = new Set(['ROUTE', 'TEE', 'LED', 'IDLETIMER', 'HMARK', 'ECN', 'HL', 'CLUSTERIP', 'DNPT', 'SNPT', 'TCPOPTSTRIP', 'RATEEST', 'SYNPROXY', 'MIRROR', 'SAME', 'IPV4OPTSSTRIP', 'TARPIT', 'DELUDE', 'CHAOS', 'SYSRQ', 'STEAL', 'ACCOUNT', 'LOGMARK', 'XOR', 'ECHO']);
 
-export type CommandResult = { error: string } | { compat: string; idiomatic: string; untranslated: boolean };
+export type CommandResult =
+  | { error: string }
+  | {
+      /// The statements (` ; `-joined) as iptables-translate prints them, for comparison.
+      compat: string;
+      /// The whole --compat text: loadable with nft -f as it is.
+      compatText: string;
+      idiomatic: string;
+      notes: string[];
+      untranslated: boolean;
+    };
 
 /// Statement lines of a translation: rules and sets, `# -t ...` comments of untranslated rules.
 export function statements(text: string): string[] {
@@ -34,7 +44,9 @@ export function commandCase(cmd: string): CommandResult {
   const idiomatic = translateRuleset(ruleset, { mode: 'idiomatic', source });
   return {
     compat: statements(compat.text).map((l) => l.replace(/ $/, '')).join(' ; '),
+    compatText: compat.text,
     idiomatic: idiomatic.text,
+    notes: compat.text.split('\n').filter((l) => l.startsWith('# nfplay: ')).map((l) => l.slice(10)),
     untranslated: compat.untranslated.length > 0,
   };
 }

@@ -2,15 +2,22 @@
 // original and reply tuples, remaining lifetime and the packet's direction.
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
-import { formatIPv4, inCidr, maskToPrefix, type Cidr } from '../../model/addr';
-import { formatRange, inRange, not, parseAddress, parseNameList, parsePortRange, parseUint, type Range } from '../values';
+import { formatIPv4, looksLikeHostname, maskToPrefix, parseIPv4, prefixToMask } from '../../model/addr';
+import type { Conn } from '../../model/conntrack';
+import { formatRange, inRange, not, parsePort, type Range } from '../values';
 import { parseProtocol } from '../protocols';
 import { timeoutOf } from '../../sim/conntrack';
 
 const STATES = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'] as const;
-const STATUSES = ['NONE', 'EXPECTED', 'SEEN_REPLY', 'ASSURED', 'CONFIRMED'] as const;
+/// Status bits as the kernel numbers them (IPS_EXPECTED, IPS_SEEN_REPLY, IPS_ASSURED, IPS_CONFIRMED).
+const STATUS_BITS: [string, number][] = [['EXPECTED', 1], ['SEEN_REPLY', 2], ['ASSURED', 4], ['CONFIRMED', 8]];
 type State = (typeof STATES)[number];
-type Status = (typeof STATUSES)[number];
+
+/// An address as conntrack keeps it: not masked (iptables prints it as given), with its mask.
+export interface CtAddr {
+  addr: number;
+  mask: number;
+}
 
 interface Opt<T> {
   v: T;
@@ -20,44 +27,143 @@ interface Opt<T> {
 export interface ConntrackOptions {
   state?: Opt<State[]>;
   proto?: Opt<number>;
-  origsrc?: Opt<Cidr>;
-  origdst?: Opt<Cidr>;
-  replsrc?: Opt<Cidr>;
-  repldst?: Opt<Cidr>;
+  origsrc?: Opt<CtAddr>;
+  origdst?: Opt<CtAddr>;
+  replsrc?: Opt<CtAddr>;
+  repldst?: Opt<CtAddr>;
   origsrcport?: Opt<Range>;
   origdstport?: Opt<Range>;
   replsrcport?: Opt<Range>;
   repldstport?: Opt<Range>;
-  status?: Opt<Status[]>;
+  /// Bit mask of STATUS_BITS; 0 is NONE (which matches no connection).
+  status?: Opt<number>;
   expire?: Opt<Range>;
   dir?: 'ORIGINAL' | 'REPLY';
 }
 
-/// Saved and listed in this order, each printed as iptables does (addresses without /32, lists in fixed order).
+/// Saved and listed in this order, whatever order the rule gave.
 const ORDER = ['state', 'proto', 'origsrc', 'origdst', 'replsrc', 'repldst', 'origsrcport', 'origdstport', 'replsrcport', 'repldstport', 'status', 'expire'] as const;
+type Key = (typeof ORDER)[number];
 
-function addr(c: Cidr): string {
-  const p = maskToPrefix(c.mask);
-  return p === 32 ? formatIPv4(c.addr) : `${formatIPv4(c.addr)}/${p < 0 ? formatIPv4(c.mask) : p}`;
+function parseStates(text: string): State[] {
+  return text.split(',').map((raw) => {
+    const s = raw.toUpperCase() as State;
+    if (!STATES.includes(s)) throw new OptionError(`Bad ctstate "${raw}"`);
+    return s;
+  });
 }
 
-function value(key: (typeof ORDER)[number], v: unknown): string {
+function parseStatus(text: string): number {
+  let bits = 0;
+  for (const raw of text.split(',')) {
+    const u = raw.toUpperCase();
+    if (u === 'NONE') continue;
+    const b = STATUS_BITS.find(([n]) => n === u);
+    if (!b) throw new OptionError(`Bad ctstatus "${raw}"`);
+    bits |= b[1];
+  }
+  return bits;
+}
+
+/// `10.0.0.1`, `10.0.0.0/8`, `10.1.2.3/255.0.255.0`: kept unmasked, as libxt_conntrack stores it.
+function parseCtAddr(text: string): CtAddr {
+  const slash = text.indexOf('/');
+  const a = parseIPv4(slash < 0 ? text : text.slice(0, slash));
+  let mask: number | null = 0xffffffff;
+  if (slash >= 0) {
+    const m = text.slice(slash + 1);
+    mask = /^\d+$/.test(m) ? (Number(m) > 32 ? 0xffffffff : prefixToMask(Number(m))) : parseIPv4(m);
+  }
+  if (a === null || mask === null) {
+    if (slash < 0 && looksLikeHostname(text) && !/^[\d.]+$/.test(text))
+      throw new OptionError(`host/network \`${text}' not found: nfplay cannot resolve host names, write the address instead`);
+    throw new OptionError('getaddrinfo: Name or service not known');
+  }
+  return { addr: a, mask };
+}
+
+/// A port is stored in 16 bits: iptables takes `70000` and keeps 4464. A range may run backwards.
+function parseCtPort(text: string): number {
+  return /^\d+$/.test(text) ? Number(text) % 65536 : parsePort(text);
+}
+function parseCtPorts(text: string): Range {
+  const i = text.indexOf(':');
+  if (i < 0) {
+    const p = parseCtPort(text);
+    return { min: p, max: p };
+  }
+  return { min: i === 0 ? 0 : parseCtPort(text.slice(0, i)), max: i === text.length - 1 ? 65535 : parseCtPort(text.slice(i + 1)) };
+}
+
+function parseExpire(text: string): Range {
+  const bad = () => new OptionError(`conntrack: bad value for option "--ctexpire" near "${text}", or out of range (0-4294967295).`);
+  const [a, b, extra] = text.split(':');
+  if (extra !== undefined || !/^\d+$/.test(a) || (b !== undefined && !/^\d+$/.test(b))) throw bad();
+  const min = Number(a), max = b === undefined ? min : Number(b);
+  if (min > 0xffffffff || max > 0xffffffff) throw bad();
+  return { min, max };
+}
+
+/// As iptables prints a conntrack address: no /32, and a mask that is not a prefix is not printed at all.
+function addr(c: CtAddr): string {
+  const p = maskToPrefix(c.mask);
+  return p === 32 || p < 0 ? formatIPv4(c.addr) : `${formatIPv4(c.addr)}/${p}`;
+}
+
+function value(key: Key, v: unknown): string {
   switch (key) {
     case 'state':
       return STATES.filter((s) => (v as State[]).includes(s)).join(',');
     case 'status':
-      return STATUSES.filter((s) => (v as Status[]).includes(s)).join(',');
+      return (v as number) === 0 ? 'NONE' : STATUS_BITS.filter(([, b]) => (v as number) & b).map(([n]) => n).join(',');
     case 'proto':
       return String(v);
     case 'origsrc': case 'origdst': case 'replsrc': case 'repldst':
-      return addr(v as Cidr);
+      return addr(v as CtAddr);
     default:
       return formatRange(v as Range);
   }
 }
 
-const cidr = ([v]: string[]) => parseAddress(v);
-const port = ([v]: string[]) => parsePortRange(v);
+const inAddr = (a: number, c: CtAddr) => (((a ^ c.addr) & c.mask) >>> 0) === 0;
+const statusOf = (ct: Conn) => (ct.expected ? 1 : 0) | (ct.seenReply ? 2 : 0) | (ct.assured ? 4 : 0) | (ct.confirmed ? 8 : 0);
+/// Remaining lifetime in whole seconds, as the kernel computes it (jiffies left / HZ, rounded down).
+const expiresOf = (ct: Conn, now: number) => Math.max(0, Math.floor(timeoutOf(ct) - (now - ct.lastSeen)));
+
+/// The first clause that fails, by option key (null: everything matches).
+function failing(o: ConntrackOptions, ctx: { ct: Conn | null; ctState: string; ctDir: string; now: number }): Key | 'dir' | 'noct' | null {
+  const ct = ctx.ct;
+  if (o.state) {
+    let hit = o.state.v.includes(ctx.ctState as State);
+    if (!hit && ct) hit = (o.state.v.includes('SNAT') && ct.snat) || (o.state.v.includes('DNAT') && ct.dnat);
+    if (hit === o.state.inv) return 'state';
+  }
+  // Every other clause needs a connection: without one the match fails, negated or not.
+  if (!ORDER.slice(1).some((k) => o[k]) && !o.dir) return null;
+  if (!ct) return 'noct';
+  const checks: [Key, (v: never) => boolean][] = [
+    ['proto', (v: number) => ct.orig.proto === v],
+    ['origsrc', (v: CtAddr) => inAddr(ct.orig.src, v)],
+    ['origdst', (v: CtAddr) => inAddr(ct.orig.dst, v)],
+    ['replsrc', (v: CtAddr) => inAddr(ct.reply.src, v)],
+    ['repldst', (v: CtAddr) => inAddr(ct.reply.dst, v)],
+    ['origsrcport', (v: Range) => inRange(ct.orig.sport, v)],
+    ['origdstport', (v: Range) => inRange(ct.orig.dport, v)],
+    ['replsrcport', (v: Range) => inRange(ct.reply.sport, v)],
+    ['repldstport', (v: Range) => inRange(ct.reply.dport, v)],
+    ['status', (v: number) => (statusOf(ct) & v) !== 0],
+    ['expire', (v: Range) => inRange(expiresOf(ct, ctx.now), v)],
+  ];
+  for (const [k, f] of checks) {
+    const x = o[k] as Opt<unknown> | undefined;
+    if (x && f(x.v as never) === x.inv) return k;
+  }
+  if (o.dir && ctx.ctDir !== o.dir) return 'dir';
+  return null;
+}
+
+const port = ([v]: string[]) => parseCtPorts(v);
+const cidr = ([v]: string[]) => parseCtAddr(v);
 
 export const conntrack: MatchModule<ConntrackOptions> = {
   kind: 'match',
@@ -65,75 +171,56 @@ export const conntrack: MatchModule<ConntrackOptions> = {
   help: 'Match the connection tracking entry of the packet: state, status, original and reply addresses and ports.',
   simulated: true,
   options: [
-    { name: 'ctstate', invert: true, values: STATES, parse: ([v]) => parseNameList(v, STATES, 'ctstate value'), help: 'States: INVALID, NEW, ESTABLISHED, RELATED, UNTRACKED, SNAT, DNAT.' },
+    { name: 'ctstate', invert: true, values: STATES, parse: ([v]) => parseStates(v), help: 'States: INVALID, NEW, ESTABLISHED, RELATED, UNTRACKED, and SNAT, DNAT for NATed connections.' },
     { name: 'ctproto', invert: true, parse: ([v]) => parseProtocol(v), help: 'Layer-4 protocol of the connection.' },
     { name: 'ctorigsrc', invert: true, parse: cidr, help: 'Source address of the original direction.' },
     { name: 'ctorigdst', invert: true, parse: cidr, help: 'Destination address of the original direction (before DNAT).' },
     { name: 'ctreplsrc', invert: true, parse: cidr, help: 'Source address of the reply direction (after DNAT).' },
     { name: 'ctrepldst', invert: true, parse: cidr, help: 'Destination address of the reply direction (after SNAT).' },
-    { name: 'ctorigsrcport', invert: true, parse: port, help: 'Source port of the original direction.' },
+    { name: 'ctorigsrcport', invert: true, parse: port, help: 'Source port of the original direction (port or min:max).' },
     { name: 'ctorigdstport', invert: true, parse: port, help: 'Destination port of the original direction (before DNAT).' },
-    { name: 'ctreplsrcport', invert: true, parse: port, help: 'Source port of the reply direction.' },
-    { name: 'ctrepldstport', invert: true, parse: port, help: 'Destination port of the reply direction.' },
-    { name: 'ctstatus', invert: true, values: STATUSES, parse: ([v]) => parseNameList(v, STATUSES, 'ctstatus value'), help: 'Status: NONE, EXPECTED, SEEN_REPLY, ASSURED, CONFIRMED.' },
+    { name: 'ctreplsrcport', invert: true, parse: port, help: 'Source port of the reply direction (after DNAT).' },
+    { name: 'ctrepldstport', invert: true, parse: port, help: 'Destination port of the reply direction (after SNAT).' },
+    { name: 'ctstatus', invert: true, values: ['NONE', ...STATUS_BITS.map(([n]) => n)], parse: ([v]) => parseStatus(v), help: 'Any of: EXPECTED, SEEN_REPLY, ASSURED, CONFIRMED (NONE matches nothing).' },
+    { name: 'ctexpire', invert: true, parse: ([v]) => parseExpire(v), help: 'Remaining lifetime in seconds, or a range min:max.' },
     {
-      name: 'ctexpire', invert: true, help: 'Remaining lifetime in seconds, or a range min:max.',
+      name: 'ctdir', invert: true, values: ['ORIGINAL', 'REPLY'], help: 'The packet travels in the ORIGINAL or the REPLY direction.',
       parse: ([v]) => {
-        const [a, b] = v.split(':');
-        const min = parseUint(a, 0xffffffff, 'ctexpire value'), max = b === undefined ? min : parseUint(b, 0xffffffff, 'ctexpire value');
-        if (min > max) throw new OptionError(`Bad ctexpire value "${v}"`);
-        return { min, max };
+        const d = v.toUpperCase();
+        if (d !== 'ORIGINAL' && d !== 'REPLY') throw new OptionError(`conntrack: Bad value for "--ctdir" option: "${v}"`);
+        return d;
       },
     },
-    { name: 'ctdir', values: ['ORIGINAL', 'REPLY'], parse: ([v]) => {
-      const d = v.toUpperCase();
-      if (d !== 'ORIGINAL' && d !== 'REPLY') throw new OptionError(`Unknown --ctdir "${v}"`);
-      return d;
-    }, help: 'The packet travels in the ORIGINAL or the REPLY direction.' },
   ],
   finalize(p) {
     const o: ConntrackOptions = {};
-    const take = <K extends keyof ConntrackOptions>(k: K, name: string) => {
-      const x = p[name];
+    for (const k of ORDER) {
+      const x = p[`ct${k}`];
       if (x) (o as Record<string, unknown>)[k] = { v: x.value, inv: x.inv };
-    };
-    ORDER.forEach((k) => take(k, `ct${k}`));
-    if (p.ctdir) o.dir = p.ctdir.value;
-    if (!Object.keys(o).length) throw new OptionError('conntrack match: you must specify at least one option');
+    }
+    if (p.ctdir) {
+      if (p.ctdir.inv) throw new OptionError('conntrack: option "--ctdir" cannot be inverted.');
+      o.dir = p.ctdir.value;
+    }
+    if (!Object.keys(o).length) throw new OptionError('conntrack: At least one option is required');
     return o;
   },
-  match(pkt, o, ctx) {
+  match: (_pkt, o, ctx) => failing(o, ctx) === null,
+  explain(_pkt, o, ctx) {
+    const k = failing(o, ctx);
     const ct = ctx.ct;
-    if (o.state) {
-      let hit = o.state.v.includes(ctx.ctState as State);
-      if (!hit && ct) hit = (o.state.v.includes('SNAT') && ct.snat) || (o.state.v.includes('DNAT') && ct.dnat);
-      if (hit === o.state.inv) return false;
-    }
-    // Every other clause needs a connection: without one it does not match, negated or not.
-    const rest = ORDER.slice(1).some((k) => o[k]) || o.dir;
-    if (!rest) return true;
-    if (!ct) return false;
-    const test = (x: Opt<unknown> | undefined, f: (v: never) => boolean) => !x || f(x.v as never) !== x.inv;
-    return (
-      test(o.proto, (v: number) => ct.orig.proto === v) &&
-      test(o.origsrc, (v: Cidr) => inCidr(ct.orig.src, v)) &&
-      test(o.origdst, (v: Cidr) => inCidr(ct.orig.dst, v)) &&
-      test(o.replsrc, (v: Cidr) => inCidr(ct.reply.src, v)) &&
-      test(o.repldst, (v: Cidr) => inCidr(ct.reply.dst, v)) &&
-      test(o.origsrcport, (v: Range) => inRange(ct.orig.sport, v)) &&
-      test(o.origdstport, (v: Range) => inRange(ct.orig.dport, v)) &&
-      test(o.replsrcport, (v: Range) => inRange(ct.reply.sport, v)) &&
-      test(o.repldstport, (v: Range) => inRange(ct.reply.dport, v)) &&
-      test(o.status, (v: Status[]) =>
-        v.some((s) => (s === 'NONE' ? !ct.expected && !ct.seenReply && !ct.assured && !ct.confirmed
-          : s === 'EXPECTED' ? ct.expected : s === 'SEEN_REPLY' ? ct.seenReply : s === 'ASSURED' ? ct.assured : ct.confirmed))) &&
-      test(o.expire, (v: Range) => inRange(Math.max(0, Math.ceil(timeoutOf(ct) - (ctx.now - ct.lastSeen))), v)) &&
-      (!o.dir || ctx.ctDir === o.dir)
-    );
-  },
-  explain(pkt, o, ctx) {
-    if (o.state) return `state ${ctx.ctState ?? 'none'} is ${o.state.inv ? '' : 'not '}in ${value('state', o.state.v)}`;
-    return ctx.ct ? 'the connection does not match' : 'the packet has no connection';
+    if (k === 'state') return `state ${ctx.ctState}${ct?.snat ? ' (SNAT)' : ''}${ct?.dnat ? ' (DNAT)' : ''} is ${o.state!.inv ? '' : 'not '}in ${value('state', o.state!.v)}`;
+    if (k === 'noct') return `the packet has no connection (state ${ctx.ctState})`;
+    if (k === 'dir') return `the packet travels in the ${ctx.ctDir} direction, not ${o.dir}`;
+    if (!k || !ct) return 'the connection matches';
+    const x = o[k]!;
+    const have: Record<Key, string> = {
+      state: '', proto: String(ct.orig.proto), origsrc: formatIPv4(ct.orig.src), origdst: formatIPv4(ct.orig.dst),
+      replsrc: formatIPv4(ct.reply.src), repldst: formatIPv4(ct.reply.dst), origsrcport: String(ct.orig.sport),
+      origdstport: String(ct.orig.dport), replsrcport: String(ct.reply.sport), repldstport: String(ct.reply.dport),
+      status: value('status', statusOf(ct)), expire: `${expiresOf(ct, ctx.now)} s`,
+    };
+    return `ct${k} ${have[k]} ${x.inv ? 'matches' : 'does not match'} ${value(k, x.v)}`;
   },
   save(o) {
     const out = ORDER.filter((k) => o[k]).map((k) => `${not(o[k]!.inv)}--ct${k} ${value(k, o[k]!.v)}`);
@@ -147,10 +234,29 @@ export const conntrack: MatchModule<ConntrackOptions> = {
   },
   xlate(o) {
     const parts: string[] = [];
-    if (o.state) parts.push(`ct state ${o.state.inv ? '!= ' : ''}${value('state', o.state.v).toLowerCase()}`);
-    if (o.status) parts.push(`ct status ${o.status.inv ? '!= ' : ''}${value('status', o.status.v).toLowerCase().replace('seen_reply', 'seen-reply')}`);
+    const neq = (x: Opt<unknown>) => (x.inv ? '!= ' : '');
+    const range = (r: Range) => (r.min === r.max ? String(r.min) : `${r.min}-${r.max}`);
+    if (o.state) parts.push(`ct state ${neq(o.state)}${value('state', o.state.v.filter((s) => s !== 'SNAT' && s !== 'DNAT')).toLowerCase()}`);
+    if (o.state?.v.some((s) => s === 'SNAT' || s === 'DNAT')) {
+      const nat = o.state.v.filter((s) => s === 'SNAT' || s === 'DNAT').map((s) => s.toLowerCase()).join(',');
+      if (o.state.v.length > 1) return { untranslatable: 'a --ctstate list mixing SNAT/DNAT with states has no single nftables expression' };
+      parts[parts.length - 1] = `ct status ${neq(o.state)}${nat}`;
+    }
+    if (o.proto) parts.push(`ct original protocol ${neq(o.proto)}${o.proto.v}`);
+    for (const [k, dir, f] of [['origsrc', 'original', 'saddr'], ['origdst', 'original', 'daddr'], ['replsrc', 'reply', 'saddr'], ['repldst', 'reply', 'daddr']] as const) {
+      const x = o[k];
+      if (x) parts.push(`ct ${dir} ${f} ${neq(x)}${maskToPrefix(x.v.mask) < 0 ? `& ${formatIPv4(x.v.mask)} == ${formatIPv4(x.v.addr & x.v.mask)}` : addr({ addr: (x.v.addr & x.v.mask) >>> 0, mask: x.v.mask })}`);
+    }
+    for (const [k, dir, f] of [['origsrcport', 'original', 'proto-src'], ['origdstport', 'original', 'proto-dst'], ['replsrcport', 'reply', 'proto-src'], ['repldstport', 'reply', 'proto-dst']] as const) {
+      const x = o[k];
+      if (x) parts.push(`ct ${dir} ${f} ${neq(x)}${range(x.v)}`);
+    }
+    if (o.status) {
+      if (o.status.v === 0) return { untranslatable: '--ctstatus NONE matches no connection' };
+      parts.push(`ct status ${neq(o.status)}${value('status', o.status.v).toLowerCase().replace('seen_reply', 'seen-reply')}`);
+    }
+    if (o.expire) parts.push(`ct expiration ${neq(o.expire)}${range(o.expire.v)}`);
     if (o.dir) parts.push(`ct direction ${o.dir.toLowerCase()}`);
-    if (ORDER.slice(1).some((k) => k !== 'status' && o[k])) return { untranslatable: 'conntrack tuple options are translated in a later version' };
     return { nft: parts.join(' ') };
   },
 };
