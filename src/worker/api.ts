@@ -19,6 +19,8 @@ import { encodeShareLink, type SharedState } from '../share/share-link';
 export const MAX_DIAGNOSTICS = 1000;
 /// Lines of a listing sent with a run; `fullText` has the rest.
 export const EXCERPT_LINES = 2000;
+/// Rulesets up to this size get clause-by-clause explanations of the rules each packet passed over.
+export const EXPLAIN_RULES = 5000;
 /// User chain names sent for completion.
 export const MAX_CHAINS = 5000;
 
@@ -171,7 +173,10 @@ export const api = {
     last = null;
     try {
       report?.('simulate');
-      const sim = simulateRuleset(ruleset, scenario, opts);
+      // Why each passed-over rule did not match: cheap for the rulesets people read rule by rule.
+      let rules = 0;
+      for (const t of ruleset.tables.values()) for (const c of t.chains.values()) rules += c.rules.length;
+      const sim = simulateRuleset(ruleset, scenario, { ...opts, explain: rules <= EXPLAIN_RULES });
       report?.('print');
       last = { ruleset, program: sim.program, counters: sim.counters };
       out.packets = sim.packets.map((p) => packetView(ruleset, p));
