@@ -1,11 +1,9 @@
-// Parse time of a plain 100k-rule filter dump, for profiling the parser alone:
-// esbuild bench/prof-parse.ts --bundle --platform=node --outfile=bench/out/p.mjs && node --cpu-prof bench/out/p.mjs
+// Parse time of a 100k-rule kube-proxy dump, for profiling the parser alone:
+// esbuild bench/prof-parse.ts --bundle --platform=node --format=esm --outfile=bench/out/p.mjs && node --cpu-prof bench/out/p.mjs
 import { parseRuleset } from '../src/engine/parse/index';
+import { kubeProxyDump } from './kubeproxy';
 
-const lines = ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]'];
-for (let i = 0; i < 100_000; i++) lines.push(`-A INPUT -s 192.0.${(i >> 8) & 255}.${i & 255}/32 -p tcp -m tcp --dport ${1 + (i % 60000)} -j ACCEPT`);
-lines.push('COMMIT', '');
-const text = lines.join('\n');
+const { text } = kubeProxyDump(100_000);
 for (let k = 0; k < 5; k++) {
   const t = performance.now();
   parseRuleset(text);

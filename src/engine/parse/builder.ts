@@ -166,15 +166,16 @@ export class RulesetBuilder {
       const t = this.tables.get(name);
       if (!t) continue;
       for (const c of t.chains.values()) {
-        c.rules = c.rules.filter((r) => {
-          if (r.target.kind !== 'jump') return true;
+        let bad: Rule[] | null = null;
+        for (const r of c.rules) {
+          if (r.target.kind !== 'jump') continue;
           const to = t.chains.get(r.target.chain);
-          // iptables-restore --test lets this pass; loading it into the kernel fails with these words.
-          if (!to) errors(new ParseError(`Chain '${r.target.chain}' does not exist (no chain or target of that name)`, r.targetSpan ?? r.span));
-          else if (to.builtin) errors(new ParseError(`Can't jump to built-in chain ${to.name}`, r.targetSpan ?? r.span));
-          else return true;
-          return false;
-        });
+          if (to && !to.builtin) continue;
+          // iptables-restore --test lets a missing chain pass; loading into the kernel fails with these words.
+          errors(new ParseError(to ? `Can't jump to built-in chain ${to.name}` : `Chain '${r.target.chain}' does not exist (no chain or target of that name)`, r.targetSpan ?? r.span));
+          (bad ??= []).push(r);
+        }
+        if (bad) c.rules = c.rules.filter((r) => !bad!.includes(r));
       }
       for (const loop of findLoops(t)) errors(new ParseError(`jump loop: ${loop.path.join(' -> ')} (the kernel refuses it: Too many links)`, loop.rule.targetSpan ?? loop.rule.span));
       // Built-ins first in their fixed order, then user chains sorted as iptables-save lists them.
@@ -199,13 +200,14 @@ function findLoops(t: Table): { path: string[]; rule: Rule }[] {
     state.set(name, 1);
     stack.push(name);
     const c = t.chains.get(name)!;
-    for (const r of [...c.rules]) {
+    for (let i = 0; i < c.rules.length; i++) {
+      const r = c.rules[i];
       if (r.target.kind !== 'jump') continue;
       const to = r.target.chain;
       const s = state.get(to);
       if (s === 1) {
         out.push({ path: [...stack.slice(stack.indexOf(to)), to], rule: r });
-        c.rules.splice(c.rules.indexOf(r), 1);
+        c.rules.splice(i--, 1);
       } else if (s === undefined && t.chains.has(to)) visit(to);
     }
     stack.pop();

@@ -2,7 +2,7 @@
 import { ParseError } from '../model/span';
 import type { TableName } from '../model/ruleset';
 import type { RulesetBuilder } from './builder';
-import { parseTable, runCommand } from './command';
+import { parseTable, runCommand, type CommandContext } from './command';
 import { spanOf, tokenize, type SourceLine } from './tokens';
 
 export interface Sink {
@@ -13,6 +13,11 @@ export interface Sink {
 export function parseRestore(lines: SourceLine[], b: RulesetBuilder, sink: Sink): void {
   let table: TableName | null = null;
   let opened: SourceLine | null = null;
+  // One context for every line (this loop runs once per rule of 100k-rule dumps).
+  const ctx: CommandContext & { line: SourceLine | null } = {
+    builder: b, table: 'filter', allowTable: false, counters: null, line: null,
+    onIpv6Only: () => sink.info('IPv6-only rule (-6) skipped, as iptables does', ctx.line!),
+  };
   for (const src of lines) {
     try {
       const text = src.text.trim();
@@ -45,7 +50,10 @@ export function parseRestore(lines: SourceLine[], b: RulesetBuilder, sink: Sink)
         counters = { packets: Number(cm[1]), bytes: Number(cm[2]) };
         tokens = tokens.slice(1);
       }
-      runCommand(tokens, { builder: b, table, allowTable: false, counters, onIpv6Only: () => sink.info('IPv6-only rule (-6) skipped, as iptables does', src) });
+      ctx.table = table;
+      ctx.counters = counters;
+      ctx.line = src;
+      runCommand(tokens, ctx);
     } catch (e) {
       if (e instanceof ParseError) sink.error(e.span ? e : new ParseError(e.message, spanOf(src, 0, src.text.length)));
       else throw e;

@@ -26,15 +26,32 @@ export function joinSpans(a: Span, b: Span): Span {
   return { line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn, from: a.from, to: b.to };
 }
 
+const WORD = /[^ \t\r]+/g;
+
 export function tokenize(src: SourceLine): Token[] {
   const s = src.text;
   const out: Token[] = [];
+  // Most lines have no quotes, escapes or comments: words are what lies between blanks.
+  if (!/["'\\#]/.test(s)) {
+    WORD.lastIndex = 0;
+    for (let m = WORD.exec(s); m; m = WORD.exec(s)) out.push({ text: m[0], span: spanOf(src, m.index, m.index + m[0].length), quoted: false });
+    return out;
+  }
   let i = 0;
   while (i < s.length) {
     while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\r')) i++;
     if (i >= s.length || s[i] === '#') break;
     const start = i;
-    let text = '';
+    // Fast path: a plain word (no quotes, no escapes) is a slice of the line.
+    let end = i;
+    while (end < s.length && s[end] !== ' ' && s[end] !== '\t' && s[end] !== '\r' && s[end] !== '"' && s[end] !== "'" && s[end] !== '\\') end++;
+    if (end === s.length || s[end] === ' ' || s[end] === '\t' || s[end] === '\r') {
+      out.push({ text: s.slice(i, end), span: spanOf(src, start, end), quoted: false });
+      i = end;
+      continue;
+    }
+    let text = s.slice(i, end);
+    i = end;
     let quoted = false;
     while (i < s.length && s[i] !== ' ' && s[i] !== '\t' && s[i] !== '\r') {
       const c = s[i];
