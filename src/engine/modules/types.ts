@@ -159,7 +159,26 @@ export interface MatchModule<O = any, S = any> extends ModuleBase<O> {
   explain?(pkt: Packet, o: O, ctx: MatchContext): string;
   /// The match depends on history or time (limit, recent ...): analysis says "may" for it.
   stateful?: boolean;
+  /// The packets the match can match, as a formula over packet fields, for the exact analysis
+  /// (src/engine/analyze). Absent: the analysis cannot describe it and says "may" for rules using it.
+  space?(o: O): Space;
 }
+
+/// Packet fields the analysis reasons about. `icmp` is type * 256 + code; `fragment` is 1 for a later
+/// fragment, 0 otherwise; `ctnat` holds the connection's NAT bits (1 SNAT, 2 DNAT).
+export type SpaceField =
+  | 'src' | 'dst' | 'proto' | 'sport' | 'dport' | 'icmp' | 'fragment' | 'length' | 'ttl' | 'ctnat';
+export type CtStateName = 'INVALID' | 'NEW' | 'RELATED' | 'ESTABLISHED' | 'UNTRACKED';
+
+/// A set of packets: the field's value lies in one of the ranges, the field ANDed with mask equals value,
+/// the conntrack state is one of `states`, or a combination.
+export type Space =
+  | { field: SpaceField; ranges: readonly { min: number; max: number }[] }
+  | { field: 'mark' | 'connmark' | 'tcpflags' | 'tos'; value: number; mask: number }
+  | { field: 'ctstate'; states: readonly CtStateName[] }
+  | { all: readonly Space[] }
+  | { any: readonly Space[] }
+  | { not: Space };
 
 export type TargetVerdict = 'ACCEPT' | 'DROP' | 'CONTINUE';
 

@@ -58,7 +58,7 @@ function parseValue(dim: Dim, text: string, member: string): Value {
     }
     case 'port': {
       const m = /^(?:([a-z]+):)?(\d+)(?:-(\d+))?$/.exec(text);
-      if (!m) throw bad();
+      if (!m || Number(m[2]) > 65535 || Number(m[3] ?? 0) > 65535 || Number(m[3] ?? m[2]) < Number(m[2])) throw bad();
       const proto = m[1] ? (IPPROTO as Record<string, number>)[m[1]] : 6;
       if (proto === undefined) throw bad();
       return { proto, portMin: Number(m[2]), portMax: Number(m[3] ?? m[2]) };
@@ -76,6 +76,29 @@ function parseValue(dim: Dim, text: string, member: string): Value {
   }
 }
 
+/// A bitmap set's `range`: `192.168.0.0-192.168.0.255`, `192.168.0.0/24` (bitmap:ip), `0-1024` (bitmap:port).
+function parseBitmapRange(name: string, spec: SetSpec): { min: number; max: number } {
+  const r = spec.range;
+  if (!r) throw new Error(`set ${name}: ${spec.type} needs a "range"`);
+  if (spec.type === 'bitmap:port') {
+    const m = /^(\d+)-(\d+)$/.exec(r);
+    if (m && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 65535) return { min: Number(m[1]), max: Number(m[2]) };
+  } else {
+    const c = parseCidr(r);
+    if (c) return { min: c.addr, max: (c.addr | ~c.mask) >>> 0 };
+    const [a, b] = r.split('-').map(parseIPv4);
+    if (a != null && b != null && a <= b) return { min: a, max: b };
+  }
+  throw new Error(`set ${name}: bad range "${r}"`);
+}
+
+function inBitmap(v: Value, r: { min: number; max: number }): boolean {
+  if (v.portMin !== undefined) return v.portMin >= r.min && v.portMax! <= r.max;
+  if (v.cidr) return v.cidr.addr >= r.min && ((v.cidr.addr | ~v.cidr.mask) >>> 0) <= r.max;
+  if (v.ipMin !== undefined) return v.ipMin >= r.min && v.ipMax! <= r.max;
+  return true;
+}
+
 function prefixLen(v: Value): number {
   return v.cidr ? 32 - Math.log2((~v.cidr.mask >>> 0) + 1) : 32;
 }
@@ -85,11 +108,19 @@ export function createSetStore(specs: Record<string, SetSpec> | undefined): SetS
   for (const [name, spec] of Object.entries(specs ?? {})) {
     const dims = TYPES[spec.type];
     if (!dims) throw new Error(`set ${name}: unknown type "${spec.type}" (${Object.keys(TYPES).join(', ')})`);
+    const range = spec.type.startsWith('bitmap:') ? parseBitmapRange(name, spec) : null;
     const members = (spec.members ?? []).map((raw) => {
       const [body, ...flags] = raw.trim().split(/\s+/);
+      for (let i = 0; i < flags.length; i++) {
+        if (flags[i] === 'nomatch') {
+          if (!dims.includes('net')) throw new Error(`set ${name}: member "${raw}": nomatch is only for hash:net types`);
+        } else if (['timeout', 'packets', 'bytes', 'comment', 'skbmark', 'skbprio', 'skbqueue'].includes(flags[i]) && i + 1 < flags.length) i++;
+        else throw new Error(`set ${name}: member "${raw}": unknown flag "${flags[i]}"`);
+      }
       const parts = dims[0] === 'set' ? [body] : body.split(',');
       if (parts.length !== dims.length) throw new Error(`set ${name}: member "${raw}" needs ${dims.length} part(s) for ${spec.type}`);
       const values = parts.map((p, i) => parseValue(dims[i], p, raw));
+      if (range) for (const v of values) if (!inBitmap(v, range)) throw new Error(`set ${name}: member "${raw}" is outside the set's range ${spec.range}`);
       return { values, nomatch: flags.includes('nomatch'), specificity: values.reduce((n, v) => n + prefixLen(v), 0) };
     });
     sets.set(name, { name, type: spec.type, dims, members });
@@ -117,18 +148,33 @@ export function createSetStore(specs: Record<string, SetSpec> | undefined): SetS
     return false;
   };
 
-  const store: SetStore = {
+  /// 'nomatch' when the most specific entry that covers the packet is a nomatch entry.
+  const lookup = (name: string, pkt: Packet, dirs: readonly ('src' | 'dst')[], ctx: MatchContext): 'match' | 'nomatch' | 'none' | undefined => {
+    const s = sets.get(name);
+    if (!s) return undefined;
+    if (s.dims[0] === 'set') {
+      let nomatch = false;
+      for (const m of s.members) {
+        const r = lookup(m.values[0].set!, pkt, dirs, ctx);
+        if (r === 'match') return 'match';
+        if (r === 'nomatch') nomatch = true;
+      }
+      return nomatch ? 'nomatch' : 'none';
+    }
+    // Fewer flags than the set has dimensions: the kernel does not match; extra flags are ignored.
+    if (dirs.length < s.dims.length) return 'none';
+    let best: Member | null = null;
+    for (const m of s.members)
+      if (m.values.every((v, i) => hit(v, s.dims[i], dirs[i], pkt)) && (!best || m.specificity > best.specificity)) best = m;
+    return best === null ? 'none' : best.nomatch ? 'nomatch' : 'match';
+  };
+
+  const store: SetStore & { lookup: typeof lookup } = {
     has: (name) => sets.has(name),
+    lookup,
     test(name, pkt, dirs, ctx: MatchContext) {
-      const s = sets.get(name);
-      if (!s) return undefined;
-      if (s.dims[0] === 'set') return s.members.some((m) => store.test(m.values[0].set!, pkt, dirs, ctx) === true);
-      // A set has as many dimensions as its type; the rule's flags beyond them are ignored, missing ones
-      // repeat the last (as ipset does).
-      let best: Member | null = null;
-      for (const m of s.members)
-        if (m.values.every((v, i) => hit(v, s.dims[i], dirs[Math.min(i, dirs.length - 1)], pkt)) && (!best || m.specificity > best.specificity)) best = m;
-      return best !== null && !best.nomatch;
+      const r = lookup(name, pkt, dirs, ctx);
+      return r === undefined ? undefined : r === 'match';
     },
   };
   return store;

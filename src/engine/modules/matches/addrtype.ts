@@ -17,7 +17,7 @@ export interface AddrtypeOptions {
 function parseTypes(text: string): AddrType[] {
   return text.split(',').map((t) => {
     const u = t.toUpperCase() as AddrType;
-    if (!TYPES.includes(u)) throw new OptionError(`addrtype: unknown type "${t}"`);
+    if (!TYPES.includes(u)) throw new OptionError(`addrtype: bad type "${t}"`);
     return u;
   });
 }
@@ -39,7 +39,7 @@ export const addrtype: MatchModule<AddrtypeOptions> = {
   finalize(p, rule) {
     const src = p['src-type'], dst = p['dst-type'];
     if (!src && !dst) throw new OptionError('addrtype: you must specify --src-type or --dst-type');
-    if (p['limit-iface-in'] && p['limit-iface-out']) throw new OptionError('addrtype: you can\'t specify both --limit-iface-in and --limit-iface-out');
+    if (p['limit-iface-in'] && p['limit-iface-out']) throw new OptionError('addrtype: option "--limit-iface-in" cannot be used together with "--limit-iface-out".');
     if (p['limit-iface-in'] && rule.hooks.some((h) => h === 'OUTPUT' || h === 'POSTROUTING'))
       throw new OptionError('addrtype: --limit-iface-in is not valid in OUTPUT and POSTROUTING');
     if (p['limit-iface-out'] && rule.hooks.some((h) => h === 'PREROUTING' || h === 'INPUT'))

@@ -1,15 +1,15 @@
 // -m connmark --mark value[/mask]: the mark of the packet's connection (libxt_connmark).
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
-import { hex, not, parseMark } from '../values';
-import { formatMark, markTest, type MarkOptions } from './mark';
+import { hex, not } from '../values';
+import { formatMark, markTest, parseMarkArg, type MarkOptions } from './mark';
 
 export const connmark: MatchModule<MarkOptions> = {
   kind: 'match',
   name: 'connmark',
   help: "Match the connection's mark (set by -j CONNMARK).",
   simulated: true,
-  options: [{ name: 'mark', invert: true, parse: ([v]) => parseMark(v), help: "value[/mask]: the connection's mark, ANDed with mask, equals value." }],
+  options: [{ name: 'mark', invert: true, parse: ([v]) => parseMarkArg('connmark', v), help: "value[/mask]: the connection's mark, ANDed with mask, equals value." }],
   finalize(p) {
     if (!p.mark) throw new OptionError('connmark match: option "--mark" must be specified');
     return { ...p.mark.value, inv: p.mark.inv };

@@ -1,31 +1,78 @@
 // -m hashlimit: limit's token bucket, one per key (source address, destination port ...), in a table
-// shared by name (xt_hashlimit). A bucket idle for --hashlimit-htable-expire (10 s) is forgotten.
+// shared by name (xt_hashlimit, revision 3). An idle bucket is forgotten after --hashlimit-htable-expire.
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
 import type { Packet } from '../../model/packet';
-import { prefixToMask } from '../../model/addr';
-import { parseRate, parseUint } from '../values';
-import { Bucket, formatRate, period, type Rate } from './limit';
+import { formatIPv4, prefixToMask } from '../../model/addr';
+import { Bucket, formatRate, normalizeRate, parseRateText, period, type Rate } from './limit';
 
 const MODES = ['srcip', 'srcport', 'dstip', 'dstport'] as const;
 type Mode = (typeof MODES)[number];
 
+/// Rates are kept in millionths of a second between packets (XT_HASHLIMIT_SCALE_v2).
+const SCALE = 1000000;
+const UNIT_SECS: Record<Rate['unit'], number> = { second: 1, minute: 60, hour: 3600, day: 86400 };
+
+/// A byte rate as written (`512kb/s`): kept as text, limited in bytes per second.
+interface ByteRate {
+  text: string;
+  bytesPerSec: number;
+  /// Seconds in the rate's unit (the default expiry is one unit).
+  secs: number;
+}
+
 export interface HashlimitOptions {
-  rate: Rate;
+  /// Packets: the rate as iptables prints it; bytes: the text.
+  rate: Rate | ByteRate;
+  /// The count given, which --hashlimit-rate-match keeps instead of an interval.
+  count: number;
   above: boolean;
-  burst: number;
+  /// Packets, or bytes in byte mode (null: the default, not printed).
+  burst: number | string | null;
   mode: Mode[];
   name: string;
   srcmask: number;
   dstmask: number;
+  size: number;
+  max: number;
+  gcinterval: number;
+  /// Milliseconds; by default the rate's unit (a rate per minute forgets keys after 60 s).
   expire: number;
-  extra: string[];
+  rateMatch: boolean;
+  interval: number;
 }
 
-interface Entry {
-  bucket: Bucket;
-  last: number;
+const isBytes = (r: Rate | ByteRate): r is ByteRate => 'text' in r;
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+function parseBytes(text: string): { n: number; text: string } | null {
+  const m = /^(\d+)(b|kb|mb)$/i.exec(text);
+  return m ? { n: Number(m[1]) * BYTE_UNITS[m[2].toLowerCase()], text } : null;
 }
+
+function parseHashRate(name: string) {
+  return ([v]: string[]) => {
+    const bad = `hashlimit: Bad value for "--${name}" option: "${v}"`;
+    const b = /^(\d+(?:b|kb|mb))\/(.+)$/i.exec(v);
+    if (b) {
+      const bytes = parseBytes(b[1])!;
+      const unit = Object.entries(UNIT_SECS).find(([u]) => u.startsWith(b[2].toLowerCase()));
+      if (!unit) throw new OptionError(bad);
+      return { bytes: { text: v, bytesPerSec: bytes.n / unit[1], secs: unit[1] } as ByteRate };
+    }
+    const r = parseRateText(v, bad);
+    if (r.count / r.secs > SCALE) throw new OptionError(`Rate too fast "${v}"`);
+    return { count: r.count, secs: r.secs, unit: r.unit };
+  };
+}
+
+type ParsedRate = { bytes: ByteRate } | { count: number; secs: number; unit: Rate['unit'] };
+
+const uint = (name: string, max = 0xffffffff, min = 0) => ([v]: string[]) => {
+  if (!/^\d+$/.test(v) || Number(v) > max || Number(v) < min) throw new OptionError(`hashlimit: bad value for option "--${name}", or out of range (${min}-${max}).`);
+  return Number(v);
+};
 
 function keyOf(pkt: Packet, o: HashlimitOptions): string {
   const parts: number[] = [];
@@ -36,8 +83,33 @@ function keyOf(pkt: Packet, o: HashlimitOptions): string {
   return parts.join('|');
 }
 
-/// Options kept as given and saved back, with no effect here (table sizes, garbage collection).
-const PASSTHROUGH = ['hashlimit-htable-size', 'hashlimit-htable-max', 'hashlimit-htable-gcinterval', 'hashlimit-rate-match', 'hashlimit-rate-interval'];
+function describeKey(pkt: Packet, o: HashlimitOptions): string {
+  const out: string[] = [];
+  if (o.mode.includes('srcip')) out.push(`source ${formatIPv4((pkt.src & prefixToMask(o.srcmask)) >>> 0)}${o.srcmask !== 32 ? `/${o.srcmask}` : ''}`);
+  if (o.mode.includes('dstip')) out.push(`destination ${formatIPv4((pkt.dst & prefixToMask(o.dstmask)) >>> 0)}${o.dstmask !== 32 ? `/${o.dstmask}` : ''}`);
+  if (o.mode.includes('srcport')) out.push(`source port ${pkt.sport}`);
+  if (o.mode.includes('dstport')) out.push(`destination port ${pkt.dport}`);
+  return out.length ? out.join(', ') : 'the rule (no --hashlimit-mode: one bucket)';
+}
+
+/// The rate as one of the two listings prints it, and the expire time that goes without saying for it.
+function shown(o: HashlimitOptions, forList: boolean): { text: string; defaultExpire: number } {
+  if (isBytes(o.rate)) return { text: o.rate.text, defaultExpire: o.rate.secs * 1000 };
+  if (o.rateMatch) {
+    // iptables-save prints the count per second; iptables -L the count per interval.
+    const r = forList ? normalizeRate(o.count, o.interval, SCALE).rate : { count: o.count, unit: 'second' as const };
+    return { text: formatRate(r), defaultExpire: UNIT_SECS[r.unit] * 1000 };
+  }
+  return { text: formatRate(o.rate), defaultExpire: UNIT_SECS[o.rate.unit] * 1000 };
+}
+
+interface Entry {
+  bucket: Bucket;
+  last: number;
+  /// --hashlimit-rate-match: packets seen in the current interval.
+  windowStart: number;
+  seen: number;
+}
 
 export const hashlimit: MatchModule<HashlimitOptions> = {
   kind: 'match',
@@ -46,62 +118,148 @@ export const hashlimit: MatchModule<HashlimitOptions> = {
   simulated: true,
   stateful: true,
   options: [
-    { name: 'hashlimit-upto', aliases: ['hashlimit'], parse: ([v]) => parseRate(v), help: 'Match while the key is within this rate.' },
-    { name: 'hashlimit-above', parse: ([v]) => parseRate(v), help: 'Match once the key exceeds this rate.' },
-    { name: 'hashlimit-burst', parse: ([v]) => parseUint(v, 10000, 'burst'), help: 'Packets allowed at once (default 5).' },
-    { name: 'hashlimit-mode', values: MODES, help: 'Key: srcip, srcport, dstip, dstport (comma-separated); none: one bucket.', parse: ([v]) => v.split(',').map((m) => {
-      if (!(MODES as readonly string[]).includes(m)) throw new OptionError(`hashlimit: invalid mode "${m}"`);
-      return m as Mode;
-    }) },
-    { name: 'hashlimit-name', help: 'Name of the table (shared by rules with the same name).' },
-    { name: 'hashlimit-srcmask', parse: ([v]) => parseUint(v, 32, 'mask'), help: 'Prefix length applied to source addresses.' },
-    { name: 'hashlimit-dstmask', parse: ([v]) => parseUint(v, 32, 'mask'), help: 'Prefix length applied to destination addresses.' },
-    { name: 'hashlimit-htable-expire', parse: ([v]) => parseUint(v), help: 'Milliseconds after which an idle key is forgotten (default 10000).' },
-    ...PASSTHROUGH.map((name) => ({ name, help: 'Table tuning, kept as given.' })),
+    { name: 'hashlimit-upto', aliases: ['hashlimit'], invert: true, parse: parseHashRate('hashlimit-upto'), help: 'Match while the key is within this rate (N/sec, N/min ..., or bytes: 512kb/s).' },
+    { name: 'hashlimit-above', invert: true, parse: parseHashRate('hashlimit-above'), help: 'Match once the key exceeds this rate.' },
+    {
+      name: 'hashlimit-burst', help: 'Packets allowed at once (default 5), or bytes in byte mode (1mb).',
+      parse: ([v]) => {
+        const b = parseBytes(v);
+        if (b) return b.text;
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1000000) throw new OptionError('bad value for option "--hashlimit-burst", or out of range (1-1000000).');
+        return Number(v);
+      },
+    },
+    {
+      name: 'hashlimit-mode', values: MODES, help: 'Key: srcip, srcport, dstip, dstport (comma-separated); none: one bucket.',
+      parse: ([v]) => (v === '' ? [] : v.split(',').map((m) => {
+        if (!(MODES as readonly string[]).includes(m)) throw new OptionError(`hashlimit: Bad value for "--hashlimit-mode" option: "${v}"`);
+        return m as Mode;
+      })),
+    },
+    { name: 'hashlimit-name', parse: ([v]) => v, help: 'Name of the table (rules with the same name share buckets).' },
+    { name: 'hashlimit-srcmask', parse: uint('hashlimit-srcmask', 128), help: 'Prefix length applied to source addresses (default 32).' },
+    { name: 'hashlimit-dstmask', parse: uint('hashlimit-dstmask', 128), help: 'Prefix length applied to destination addresses (default 32).' },
+    { name: 'hashlimit-htable-size', parse: uint('hashlimit-htable-size'), help: 'Number of hash buckets (no effect here).' },
+    { name: 'hashlimit-htable-max', parse: uint('hashlimit-htable-max'), help: 'Most entries the table holds (no effect here).' },
+    { name: 'hashlimit-htable-gcinterval', parse: uint('hashlimit-htable-gcinterval'), help: 'Milliseconds between garbage collections (default 1000).' },
+    { name: 'hashlimit-htable-expire', parse: uint('hashlimit-htable-expire'), help: 'Milliseconds after which an idle key is forgotten (default: the rate\'s unit).' },
+    { name: 'hashlimit-rate-match', args: 0, help: 'Classify by the measured rate instead of limiting (no token is taken).' },
+    { name: 'hashlimit-rate-interval', parse: uint('hashlimit-rate-interval', 0xffffffff, 1), help: 'Seconds over which --hashlimit-rate-match measures (default 1).' },
   ],
   finalize(p) {
-    const rate = p['hashlimit-upto'] ?? p['hashlimit-above'];
-    if (!rate) throw new OptionError('hashlimit: option "--hashlimit-upto" or "--hashlimit-above" must be specified');
+    const up = p['hashlimit-upto'], ab = p['hashlimit-above'];
+    if (up && ab) throw new OptionError('hashlimit: option "--hashlimit-upto" cannot be used together with "--hashlimit-above".');
+    const given = up ?? ab;
+    if (!given) throw new OptionError('You have to specify --hashlimit');
     if (!p['hashlimit-name']) throw new OptionError('hashlimit: option "--hashlimit-name" must be specified');
+    // `! --hashlimit-upto` is --hashlimit-above, and the other way round.
+    const above = !!ab !== given.inv;
+    const pr = given.value as ParsedRate;
+    const rateMatch = !!p['hashlimit-rate-match'];
+    const srcmask = p['hashlimit-srcmask']?.value ?? 32, dstmask = p['hashlimit-dstmask']?.value ?? 32;
+    // iptables passes these on; the kernel refuses them when it loads the rule.
+    for (const [n, m] of [['srcmask', srcmask], ['dstmask', dstmask]] as const)
+      if (m > 32) throw new OptionError(`hashlimit: the kernel refuses --hashlimit-${n} ${m} for IPv4 (RULE_APPEND failed (Invalid argument))`);
+    if (p['hashlimit-htable-expire']?.value === 0) throw new OptionError('hashlimit: the kernel refuses --hashlimit-htable-expire 0 (RULE_APPEND failed (Invalid argument))');
+    const bytes = 'bytes' in pr;
+    const burst = p['hashlimit-burst']?.value ?? null;
+    if (!bytes && typeof burst === 'string') throw new OptionError('bad value for option "--hashlimit-burst", or out of range (1-1000000).');
+    const unitSecs = bytes ? pr.bytes.secs : pr.secs;
     return {
-      rate: rate.value, above: !!p['hashlimit-above'], burst: p['hashlimit-burst']?.value ?? 5,
-      mode: p['hashlimit-mode']?.value ?? [], name: p['hashlimit-name'].value,
-      srcmask: p['hashlimit-srcmask']?.value ?? 32, dstmask: p['hashlimit-dstmask']?.value ?? 32,
-      expire: p['hashlimit-htable-expire']?.value ?? 10000,
-      extra: PASSTHROUGH.filter((k) => p[k]).map((k) => `--${k} ${p[k]!.value}`),
+      rate: bytes ? pr.bytes : rateMatch ? { count: pr.count, unit: 'second' } : normalizeRate(pr.count, pr.secs, SCALE).rate,
+      count: bytes ? 0 : pr.count,
+      above, burst: bytes ? burst : (burst ?? 5),
+      mode: p['hashlimit-mode']?.value ?? [], name: p['hashlimit-name'].value, srcmask, dstmask,
+      size: p['hashlimit-htable-size']?.value ?? 0, max: p['hashlimit-htable-max']?.value ?? 0,
+      gcinterval: p['hashlimit-htable-gcinterval']?.value ?? 1000,
+      expire: p['hashlimit-htable-expire']?.value ?? unitSecs * 1000,
+      rateMatch, interval: p['hashlimit-rate-interval']?.value ?? (rateMatch ? unitSecs : 1),
     };
   },
   match(pkt, o, ctx) {
     const table = ctx.shared(`hashlimit:${o.name}`, () => new Map<string, Entry>());
     const key = keyOf(pkt, o);
     let e = table.get(key);
+    // The kernel's garbage collector drops idle entries (every --hashlimit-htable-gcinterval): a key
+    // idle longer than the expire time starts again with a full bucket.
     if (!e || ctx.now - e.last > o.expire / 1000) {
-      e = { bucket: new Bucket(period(o.rate), period(o.rate) * o.burst), last: ctx.now };
+      const bucket = isBytes(o.rate)
+        ? new Bucket(1, Math.max(typeof o.burst === 'string' ? parseBytes(o.burst)!.n : o.rate.bytesPerSec, o.rate.bytesPerSec) / o.rate.bytesPerSec)
+        : new Bucket(period(o.rate), period(o.rate) * (o.burst as number));
+      e = { bucket, last: ctx.now, windowStart: ctx.now, seen: 0 };
       table.set(key, e);
     }
     e.last = ctx.now;
+    if (o.rateMatch) {
+      // Approximation of the rate measurement: packets counted per interval of the key.
+      if (ctx.now - e.windowStart >= o.interval) {
+        e.windowStart = ctx.now;
+        e.seen = 0;
+      }
+      e.seen++;
+      return (e.seen <= o.count) !== o.above;
+    }
+    if (isBytes(o.rate)) {
+      // One "token" is one second of the byte rate; a packet costs its share.
+      return e.bucket.take(ctx.now, pkt.length / o.rate.bytesPerSec) !== o.above;
+    }
     return e.bucket.take(ctx.now) !== o.above;
   },
-  explain: (_pkt, o) => (o.above ? `within ${formatRate(o.rate)} for its key` : `over ${formatRate(o.rate)} for its key (burst ${o.burst})`),
+  explain: (pkt, o) => (o.above
+    ? `${describeKey(pkt, o)} is within ${isBytes(o.rate) ? o.rate.text : formatRate(o.rate)}`
+    : `${describeKey(pkt, o)} is over ${isBytes(o.rate) ? o.rate.text : formatRate(o.rate)} (burst ${o.burst ?? 'default'})`),
   save(o) {
-    const out = [`--hashlimit-${o.above ? 'above' : 'upto'} ${formatRate(o.rate)}`, `--hashlimit-burst ${o.burst}`];
+    const s = shown(o, false);
+    const out = [`--hashlimit-${o.above ? 'above' : 'upto'} ${s.text}`];
+    if (o.burst !== null) out.push(`--hashlimit-burst ${o.burst}`);
     if (o.mode.length) out.push(`--hashlimit-mode ${MODES.filter((m) => o.mode.includes(m)).join(',')}`);
     out.push(`--hashlimit-name ${o.name}`);
-    if (o.expire !== 10000) out.push(`--hashlimit-htable-expire ${o.expire}`);
     if (o.srcmask !== 32) out.push(`--hashlimit-srcmask ${o.srcmask}`);
     if (o.dstmask !== 32) out.push(`--hashlimit-dstmask ${o.dstmask}`);
-    return [...out, ...o.extra].join(' ');
+    out.push(...tuning(o, s.defaultExpire).map((x) => `--hashlimit-${x}`));
+    return out.join(' ');
   },
   list(o) {
-    const out = [`limit: ${o.above ? 'above' : 'up to'} ${formatRate(o.rate)} burst ${o.burst}`];
+    const s = shown(o, true);
+    const out = [`limit: ${o.above ? 'above' : 'up to'} ${s.text}`];
+    if (o.burst !== null) out.push(`burst ${o.burst}`);
     if (o.mode.length) out.push(`mode ${MODES.filter((m) => o.mode.includes(m)).join('-')}`);
     if (o.srcmask !== 32) out.push(`srcmask ${o.srcmask}`);
     if (o.dstmask !== 32) out.push(`dstmask ${o.dstmask}`);
+    out.push(...tuning(o, s.defaultExpire));
     return out.join(' ');
   },
-  xlate(o) {
-    const key = [o.mode.includes('srcip') ? 'ip saddr' : '', o.mode.includes('dstip') ? 'ip daddr' : '', o.mode.includes('srcport') ? 'th sport' : '', o.mode.includes('dstport') ? 'th dport' : ''].filter(Boolean).join(' . ');
-    const lim = `limit rate ${o.above ? 'over ' : ''}${o.rate.count}/${o.rate.unit} burst ${o.burst} packets`;
-    return { nft: key ? `update @${o.name} { ${key} ${lim} }` : lim };
+  xlate(o, ctx) {
+    if (o.rateMatch) return { untranslatable: '--hashlimit-rate-match has no nftables equivalent' };
+    const key = [o.mode.includes('srcip') ? `ip saddr${o.srcmask !== 32 ? ` and ${formatIPv4(prefixToMask(o.srcmask))}` : ''}` : '', o.mode.includes('dstip') ? `ip daddr${o.dstmask !== 32 ? ` and ${formatIPv4(prefixToMask(o.dstmask))}` : ''}` : '',
+      o.mode.includes('srcport') ? 'th sport' : '', o.mode.includes('dstport') ? 'th dport' : ''].filter(Boolean).join(' . ');
+    const rate = isBytes(o.rate) ? `${o.rate.text.replace(/\/.*$/, '').replace(/b$/i, 'bytes')}/second` : `${o.rate.count}/${o.rate.unit}`;
+    const burst = o.burst === null ? '' : typeof o.burst === 'string' ? ` burst ${o.burst.replace(/b$/i, 'bytes')}` : ` burst ${o.burst} packets`;
+    const lim = `limit rate ${o.above ? 'over ' : ''}${rate}${burst}`;
+    if (!key) return { nft: lim };
+    const timeout = Math.max(1, Math.round(o.expire / 1000));
+    const name = ctx ? ctx.declare('set', o.name, `type ${keyType(o)}; flags dynamic,timeout; timeout ${timeout}s;`) : o.name;
+    return { nft: `update @${name} { ${key} ${lim} }` };
   },
 };
+
+function keyType(o: HashlimitOptions): string {
+  const t: string[] = [];
+  if (o.mode.includes('srcip')) t.push('ipv4_addr');
+  if (o.mode.includes('dstip')) t.push('ipv4_addr');
+  if (o.mode.includes('srcport')) t.push('inet_service');
+  if (o.mode.includes('dstport')) t.push('inet_service');
+  return t.join(' . ');
+}
+
+/// Table tuning as iptables prints it, each only when it differs from its default.
+function tuning(o: HashlimitOptions, defaultExpire: number): string[] {
+  const out: string[] = [];
+  if (o.size) out.push(`htable-size ${o.size}`);
+  if (o.max) out.push(`htable-max ${o.max}`);
+  if (o.gcinterval !== 1000) out.push(`htable-gcinterval ${o.gcinterval}`);
+  if (o.expire !== defaultExpire) out.push(`htable-expire ${o.expire}`);
+  if (o.rateMatch) out.push('rate-match', `rate-interval ${o.interval}`);
+  return out;
+}
+

@@ -1,7 +1,7 @@
 // -m mark --mark value[/mask]: the packet's mark (libxt_mark).
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
-import { hex, not, parseMark } from '../values';
+import { hex, not } from '../values';
 
 export interface MarkOptions {
   value: number;
@@ -14,6 +14,18 @@ export function formatMark(o: { value: number; mask: number }): string {
   return o.mask === 0xffffffff ? hex(o.value) : `${hex(o.value)}/${hex(o.mask)}`;
 }
 
+/// `value[/mask]` with the module's own error wording ("mark: bad integer value for option ...").
+export function parseMarkArg(module: string, text: string): { value: number; mask: number } {
+  const num = (t: string) => {
+    if (!/^(0x[0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(t) || Number(t.startsWith('0') && !t.startsWith('0x') && t.length > 1 ? parseInt(t, 8) : t) > 0xffffffff)
+      throw new OptionError(`${module}: bad integer value for option "--mark", or out of range.`);
+    return t.startsWith('0') && !t.startsWith('0x') && t.length > 1 ? parseInt(t, 8) : Number(t);
+  };
+  const [v, m, extra] = text.split('/');
+  if (extra !== undefined) throw new OptionError(`${module}: trailing garbage after value for option "--mark".`);
+  return { value: num(v), mask: m === undefined ? 0xffffffff : num(m) };
+}
+
 export const markTest = (mark: number, o: MarkOptions) => (((mark & o.mask) >>> 0) === o.value) !== o.inv;
 
 export const mark: MatchModule<MarkOptions> = {
@@ -21,7 +33,7 @@ export const mark: MatchModule<MarkOptions> = {
   name: 'mark',
   help: 'Match the packet mark (set by -j MARK, or restored from the connection by CONNMARK).',
   simulated: true,
-  options: [{ name: 'mark', invert: true, parse: ([v]) => parseMark(v), help: 'value[/mask]: the mark, ANDed with mask, equals value.' }],
+  options: [{ name: 'mark', invert: true, parse: ([v]) => parseMarkArg('mark', v), help: 'value[/mask]: the mark, ANDed with mask, equals value.' }],
   finalize(p) {
     if (!p.mark) throw new OptionError('mark match: option "--mark" must be specified');
     return { ...p.mark.value, inv: p.mark.inv };

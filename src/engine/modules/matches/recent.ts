@@ -1,9 +1,8 @@
 // -m recent: remember addresses in named lists and test them later (xt_recent): port knocking,
-// brute-force throttling. Lists are shared by name across rules and keep the latest timestamps per address.
+// brute-force throttling. Lists are shared by name across rules; each address keeps its latest timestamps.
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
 import { formatIPv4, parseIPv4 } from '../../model/addr';
-import { parseUint } from '../values';
 
 type Command = 'set' | 'rcheck' | 'update' | 'remove';
 
@@ -19,13 +18,91 @@ export interface RecentOptions {
   side: 'rsource' | 'rdest';
 }
 
-/// The kernel keeps this many timestamps per address (module parameter ip_pkt_list_tot).
-export const PKT_LIST_TOT = 255;
+/// Module parameters of the kernel this was checked on (6.x): ip_list_tot addresses per list, and
+/// ip_pkt_list_tot = 0, so an address keeps 32 timestamps, or the next power of two above the largest
+/// --hitcount of the rules sharing the list. The kernel refuses --hitcount of 65536 and more.
+export const IP_LIST_TOT = 100;
+export const MAX_NSTAMPS = 65536;
+
+export function stampsKept(hitcount: number): number {
+  if (!hitcount) return 32;
+  let n = 1;
+  while (n < hitcount) n *= 2;
+  return n;
+}
 
 interface Entry {
+  /// Oldest first; at most `table.kept`.
   stamps: number[];
   ttl: number;
 }
+
+/// A list: entries in least-recently-updated order (Map insertion order), as the kernel's LRU list.
+interface Table {
+  entries: Map<number, Entry>;
+  kept: number;
+}
+
+function touch(t: Table, addr: number, e: Entry, now: number, ttl: number) {
+  e.stamps.push(now);
+  if (e.stamps.length > t.kept) e.stamps.splice(0, e.stamps.length - t.kept);
+  e.ttl = ttl;
+  t.entries.delete(addr);
+  t.entries.set(addr, e);
+}
+
+/// The evaluation, shared by match and explain: `why` is the reason it did not match.
+function evaluate(pkt: { src: number; dst: number; ttl: number; iif: string | null; oif: string | null }, o: RecentOptions, t: Table, now: number, dryRun: boolean): { hit: boolean; why: string } {
+  const addr = ((o.side === 'rsource' ? pkt.src : pkt.dst) & o.mask) >>> 0;
+  const who = formatIPv4(addr);
+  // The TTL as seen before forwarding: a forwarded packet (it has an output device and no local socket)
+  // has already lost one.
+  const ttl = (pkt.iif !== null && pkt.oif !== null ? pkt.ttl + 1 : pkt.ttl) & 255;
+  let e = t.entries.get(addr);
+  // With --rttl the entry must carry the packet's TTL (an entry recorded with TTL 0 matches any).
+  if (e && o.rttl && e.ttl !== ttl && e.ttl !== 0) e = undefined;
+  if (!e) {
+    if (o.command !== 'set') return { hit: false, why: `${who} is not in list ${o.name}${o.rttl && t.entries.has(addr) ? ` with TTL ${ttl}` : ''}` };
+    if (!dryRun) {
+      if (t.entries.size >= IP_LIST_TOT) t.entries.delete(t.entries.keys().next().value!);
+      touch(t, addr, { stamps: [], ttl }, now, ttl);
+    }
+    return { hit: true, why: '' };
+  }
+  let hit = false, why = '';
+  if (o.command === 'set') hit = true;
+  else if (o.command === 'remove') {
+    if (!dryRun) t.entries.delete(addr);
+    hit = true;
+  } else {
+    const since = now - o.seconds;
+    let hits = 0;
+    for (const s of e.stamps) {
+      if (o.seconds && s < since) continue;
+      if (!o.hitcount || ++hits >= o.hitcount) {
+        hit = true;
+        break;
+      }
+    }
+    if (!hit) why = `${who} was seen ${hits} time${hits === 1 ? '' : 's'}${o.seconds ? ` in the last ${o.seconds} s` : ''} in list ${o.name}${o.hitcount ? `, not ${o.hitcount}` : ''}`;
+    // --reap: the least recently updated address of the list goes when its latest hit is too old
+    // (unless it is the one this --update is about to refresh).
+    if (o.reap && !dryRun) {
+      const [oldAddr, oldest] = t.entries.entries().next().value!;
+      const refreshing = oldest === e && o.command === 'update' && hit !== o.inv;
+      if (!refreshing && oldest.stamps[oldest.stamps.length - 1] < since) t.entries.delete(oldAddr);
+    }
+  }
+  if (!dryRun && (o.command === 'set' || (o.command === 'update' && hit !== o.inv))) touch(t, addr, e, now, ttl);
+  return { hit, why };
+}
+
+const table = (ctx: { shared<T>(k: string, i: () => T): T }, o: RecentOptions): Table => {
+  const t = ctx.shared<Table>(`recent:${o.name}`, () => ({ entries: new Map(), kept: 32 }));
+  // The kernel sizes a list for the largest --hitcount among the rules that use it.
+  t.kept = Math.max(t.kept, stampsKept(o.hitcount));
+  return t;
+};
 
 export const recent: MatchModule<RecentOptions> = {
   kind: 'match',
@@ -34,66 +111,63 @@ export const recent: MatchModule<RecentOptions> = {
   simulated: true,
   stateful: true,
   options: [
-    { name: 'set', args: 0, invert: true, help: 'Add the address to the list (always matches).' },
+    { name: 'set', args: 0, invert: true, help: 'Add the address to the list, or refresh it (always matches).' },
     { name: 'rcheck', args: 0, invert: true, help: 'Match if the address is in the list.' },
-    { name: 'update', args: 0, invert: true, help: 'Like --rcheck, and refresh the entry when it matches.' },
+    { name: 'update', args: 0, invert: true, help: 'Like --rcheck, and record a new hit when it matches.' },
     { name: 'remove', args: 0, invert: true, help: 'Match if the address is in the list, and remove it.' },
-    { name: 'seconds', parse: ([v]) => parseUint(v, 0xffffffff, 'seconds'), help: 'Only entries seen within this many seconds.' },
-    { name: 'reap', args: 0, help: 'Purge entries older than --seconds.' },
-    { name: 'hitcount', parse: ([v]) => parseUint(v, PKT_LIST_TOT, 'hitcount'), help: 'At least this many hits (within --seconds).' },
+    {
+      name: 'seconds', help: 'Only hits within this many seconds count (with --rcheck or --update).',
+      parse: ([v]) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 0xffffffff) throw new OptionError('recent: bad value for option "--seconds", or out of range (1-4294967295).');
+        return Number(v);
+      },
+    },
+    { name: 'reap', args: 0, help: 'Forget the least recently seen address when it is older than --seconds.' },
+    {
+      name: 'hitcount', help: 'At least this many hits (within --seconds).',
+      parse: ([v]) => {
+        if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new OptionError('recent: bad value for option "--hitcount", or out of range (0-4294967295).');
+        return Number(v);
+      },
+    },
     { name: 'rttl', args: 0, help: 'The TTL must also equal the one recorded.' },
-    { name: 'name', help: 'List name (default DEFAULT).' },
-    { name: 'mask', parse: ([v]) => { const m = parseIPv4(v); if (m === null) throw new OptionError(`recent: bad mask "${v}"`); return m; }, help: 'Netmask applied to addresses.' },
+    { name: 'name', parse: ([v]) => v, help: 'List name (default DEFAULT).' },
+    {
+      name: 'mask', help: 'Netmask applied to addresses (default 255.255.255.255).',
+      parse: ([v]) => {
+        const m = parseIPv4(v);
+        if (m === null) throw new OptionError(`recent: bad value for option "--mask", or out of range.`);
+        return m;
+      },
+    },
     { name: 'rsource', args: 0, help: 'Use the source address (default).' },
     { name: 'rdest', args: 0, help: 'Use the destination address.' },
   ],
   finalize(p) {
     const cmds = (['set', 'rcheck', 'update', 'remove'] as const).filter((c) => p[c]);
-    if (cmds.length !== 1) throw new OptionError('recent: you must specify one of `--set\', `--rcheck\', `--update\' or `--remove\'');
-    if ((p.seconds || p.hitcount) && (p.set || p.remove)) throw new OptionError('recent: --seconds and --hitcount go with --rcheck or --update');
-    if (p.reap && !p.seconds) throw new OptionError('recent: --reap needs --seconds');
+    if (cmds.length === 0) throw new OptionError("recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'");
+    if (cmds.length > 1) throw new OptionError(`recent: option "--${cmds[0]}" cannot be used together with "--${cmds[1]}".`);
+    const cmd = cmds[0];
+    if (p.rttl && (cmd === 'set' || cmd === 'remove')) throw new OptionError(`recent: option "--rttl" cannot be used together with "--${cmd}".`);
+    if (p.reap && !p.seconds) throw new OptionError('recent: option "--reap" also requires "--seconds".');
+    // iptables lets these through; the kernel refuses the rule.
+    if ((p.seconds || p.hitcount) && (cmd === 'set' || cmd === 'remove'))
+      throw new OptionError(`recent: the kernel refuses --${p.seconds ? 'seconds' : 'hitcount'} with --${cmd}, they go with --rcheck or --update (RULE_APPEND failed (Invalid argument))`);
+    if ((p.hitcount?.value ?? 0) >= MAX_NSTAMPS) throw new OptionError(`recent: the kernel refuses --hitcount ${p.hitcount!.value}: at most ${MAX_NSTAMPS - 1} (RULE_APPEND failed (Invalid argument))`);
+    const name: string = p.name?.value ?? 'DEFAULT';
+    if (name === '' || name.includes('/') || name.length >= 200 || name === '.' || name === '..')
+      throw new OptionError(`recent: the kernel refuses the list name "${name}" (RULE_APPEND failed (Invalid argument))`);
     return {
-      command: cmds[0], inv: p[cmds[0]]!.inv, seconds: p.seconds?.value ?? 0, reap: !!p.reap, hitcount: p.hitcount?.value ?? 0,
-      rttl: !!p.rttl, name: p.name?.value ?? 'DEFAULT', mask: p.mask?.value ?? 0xffffffff, side: p.rdest ? 'rdest' : 'rsource',
+      command: cmd, inv: p[cmd]!.inv, seconds: p.seconds?.value ?? 0, reap: !!p.reap, hitcount: p.hitcount?.value ?? 0,
+      rttl: !!p.rttl, name, mask: p.mask?.value ?? 0xffffffff, side: p.rdest ? 'rdest' : 'rsource',
     };
   },
-  match(pkt, o, ctx) {
-    const list = ctx.shared(`recent:${o.name}`, () => new Map<number, Entry>());
-    const addr = ((o.side === 'rsource' ? pkt.src : pkt.dst) & o.mask) >>> 0;
-    // The kernel adds one to the TTL of locally generated packets (as seen before routing).
-    const ttl = pkt.iif === null && pkt.oif !== null ? pkt.ttl + 1 : pkt.ttl;
-    let e = list.get(addr);
-    if (e && o.rttl && e.ttl !== ttl) e = undefined;
-    let hit = false;
-    if (!e) {
-      if (o.command !== 'set') return o.inv;
-      list.set(addr, { stamps: [ctx.now], ttl });
-      return !o.inv;
-    }
-    if (o.command === 'set') hit = true;
-    else if (o.command === 'remove') {
-      list.delete(addr);
-      hit = true;
-    } else if (o.seconds || o.hitcount) {
-      const since = ctx.now - o.seconds;
-      let hits = 0;
-      for (const t of e.stamps) {
-        if (o.seconds && t < since) continue;
-        if (!o.hitcount || ++hits >= o.hitcount) {
-          hit = true;
-          break;
-        }
-      }
-      if (o.reap) e.stamps = e.stamps.filter((t) => t >= since);
-    } else hit = true;
-    if (o.command === 'set' || (o.command === 'update' && hit !== o.inv)) {
-      e.stamps.push(ctx.now);
-      if (e.stamps.length > PKT_LIST_TOT) e.stamps.shift();
-      e.ttl = ttl;
-    }
-    return hit !== o.inv;
+  match: (pkt, o, ctx) => evaluate(pkt, o, table(ctx, o), ctx.now, false).hit !== o.inv,
+  explain(pkt, o, ctx) {
+    const r = evaluate(pkt, o, table(ctx, o), ctx.now, true);
+    if (o.inv) return `${formatIPv4(((o.side === 'rsource' ? pkt.src : pkt.dst) & o.mask) >>> 0)} ${o.command === 'set' ? 'is always recorded' : `is in list ${o.name}`}${o.hitcount ? ` ${o.hitcount} times` : ''}${o.seconds ? ` within ${o.seconds} s` : ''} (negated)`;
+    return r.why || 'matches';
   },
-  explain: (pkt, o) => `${formatIPv4(o.side === 'rsource' ? pkt.src : pkt.dst)} ${o.inv ? 'is' : 'is not'} in list ${o.name}${o.hitcount ? ` ${o.hitcount} times` : ''}${o.seconds ? ` within ${o.seconds} s` : ''}`,
   save(o) {
     const out = [`${o.inv ? '! ' : ''}--${o.command}`];
     if (o.seconds) out.push(`--seconds ${o.seconds}`);
@@ -104,7 +178,8 @@ export const recent: MatchModule<RecentOptions> = {
     return out.join(' ');
   },
   list(o) {
-    const out = [`recent: ${o.inv ? '! ' : ''}${o.command.toUpperCase().replace('RCHECK', 'CHECK').replace('SET', 'SET')}`];
+    const word = { set: 'SET', rcheck: 'CHECK', update: 'UPDATE', remove: 'REMOVE' }[o.command];
+    const out = [`${o.inv ? '! ' : ''}recent: ${word}`];
     if (o.seconds) out.push(`seconds: ${o.seconds}`);
     if (o.reap) out.push('reap');
     if (o.hitcount) out.push(`hit_count: ${o.hitcount}`);
@@ -112,5 +187,5 @@ export const recent: MatchModule<RecentOptions> = {
     out.push(`name: ${o.name}`, `side: ${o.side === 'rsource' ? 'source' : 'dest'}`, `mask: ${formatIPv4(o.mask)}`);
     return out.join(' ');
   },
-  xlate: () => ({ untranslatable: 'recent lists become nftables dynamic sets (translated by the migration preview)' }),
+  xlate: () => ({ untranslatable: 'recent lists keep per-address hit times; nftables sets keep one timeout per element' }),
 };

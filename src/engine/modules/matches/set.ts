@@ -1,18 +1,56 @@
-// -m set --match-set NAME src[,dst...]: the packet is in an ipset (xt_set). Set contents come from the
-// scenario's "sets".
-import type { MatchModule } from '../types';
+// -m set --match-set NAME src[,dst...]: the packet is in an ipset (xt_set, revision 4). Set contents come
+// from the scenario's "sets"; each flag names the packet field (source or destination) for one dimension.
+import type { MatchContext, MatchModule } from '../types';
 import { OptionError } from '../types';
-import { not } from '../values';
+import type { Packet } from '../../model/packet';
+
+type Dir = 'src' | 'dst';
+type Cmp = 'eq' | 'lt' | 'gt';
 
 export interface SetMatchOptions {
   name: string;
-  dirs: ('src' | 'dst')[];
+  dirs: Dir[];
   inv: boolean;
-  /// Kept as given and saved back: counters and nomatch handling nfplay does not model.
-  extra: string[];
+  returnNomatch: boolean;
+  /// `! --update-counters` / `! --update-subcounters`: the set's counters are left alone.
+  noCounters: boolean;
+  noSubcounters: boolean;
+  /// Conditions on the element's counters (sets created with `counters`): not simulated.
+  packets: { cmp: Cmp; value: string; inv: boolean } | null;
+  bytes: { cmp: Cmp; value: string; inv: boolean } | null;
 }
 
-const EXTRA = ['return-nomatch', 'update-counters', 'update-subcounters', 'packets-eq', 'packets-lt', 'packets-gt', 'bytes-eq', 'bytes-lt', 'bytes-gt'];
+/// What sets.ts can tell beyond yes/no: the element was found but is a `nomatch` entry.
+type Lookup = 'match' | 'nomatch' | 'none';
+interface DetailedStore {
+  lookup(name: string, pkt: Packet, dirs: readonly Dir[], ctx: MatchContext): Lookup | undefined;
+}
+
+function lookup(pkt: Packet, o: SetMatchOptions, ctx: MatchContext): Lookup | undefined {
+  const s = ctx.sets as Partial<DetailedStore> & MatchContext['sets'];
+  if (typeof s.lookup === 'function') return s.lookup(o.name, pkt, o.dirs, ctx);
+  const r = s.test(o.name, pkt, o.dirs, ctx);
+  return r === undefined ? undefined : r ? 'match' : 'none';
+}
+
+const COUNTERS = ['packets-eq', 'packets-lt', 'packets-gt', 'bytes-eq', 'bytes-lt', 'bytes-gt'] as const;
+
+function counter() {
+  return ([v]: string[]) => {
+    if (!/^\d+$/.test(v)) throw new OptionError(`Cannot parse ${v} as a counter value`);
+    return v;
+  };
+}
+
+function pickCounter(p: Record<string, { value: string; inv: boolean } | undefined>, kind: 'packets' | 'bytes') {
+  const given = COUNTERS.filter((c) => c.startsWith(kind) && p[c]);
+  if (given.length > 1) throw new OptionError(`only one of the --${kind}-[eq|lt|gt] is allowed`);
+  if (!given.length) return null;
+  const name = given[0], x = p[name]!;
+  const cmp = name.slice(kind.length + 1) as Cmp;
+  if (x.inv && cmp !== 'eq') throw new OptionError(`--${name} option cannot be inverted`);
+  return { cmp, value: x.value, inv: x.inv };
+}
 
 export const set: MatchModule<SetMatchOptions> = {
   kind: 'match',
@@ -21,30 +59,73 @@ export const set: MatchModule<SetMatchOptions> = {
   simulated: true,
   options: [
     {
-      name: 'match-set', aliases: ['set'], args: 2, invert: true, help: 'NAME and the direction of each dimension: src, dst (src,dst ...).',
+      name: 'match-set', aliases: ['set'], args: 2, invert: true, help: 'NAME and the field of each dimension: src or dst, comma-separated (src,dst).',
       parse: ([name, flags]) => {
         const dirs = flags.split(',');
-        if (dirs.length > 6 || dirs.some((d) => d !== 'src' && d !== 'dst')) throw new OptionError(`You must specify (the comma separated list of) 'src' or 'dst'`);
+        if (dirs.some((d) => d !== 'src' && d !== 'dst')) throw new OptionError("You must spefify (the comma separated list of) 'src' or 'dst'.");
+        if (dirs.length > 6) throw new OptionError("Can't be more src/dst options than 6.");
         return { name, dirs };
       },
     },
-    ...EXTRA.map((name) => ({ name, args: (name.startsWith('packets') || name.startsWith('bytes') ? 1 : 0) as 0 | 1, invert: name.startsWith('update'), help: 'ipset counters, kept as given.' })),
+    { name: 'return-nomatch', args: 0, invert: true, help: 'Also match when the element is found as a nomatch entry.' },
+    { name: 'update-counters', args: 0, invert: true, help: '! --update-counters: leave the set\'s counters alone.' },
+    { name: 'update-subcounters', args: 0, invert: true, help: '! --update-subcounters: leave the member sets\' counters alone (list:set).' },
+    ...COUNTERS.map((name) => ({ name, invert: true, parse: counter(), help: `The element's ${name.replace('-', ' counter ')} value (sets with counters; not simulated).` })),
   ],
   finalize(p) {
     const m = p['match-set'];
-    if (!m) throw new OptionError('set match: option "--match-set" must be specified');
-    const extra = EXTRA.filter((k) => p[k]).map((k) => `${not(p[k]!.inv)}--${k}${p[k]!.value === true ? '' : ' ' + p[k]!.value}`);
-    return { name: m.value.name, dirs: m.value.dirs, inv: m.inv, extra };
+    if (!m) throw new OptionError("You must specify `--match-set' with proper arguments");
+    if (p['return-nomatch']?.inv) throw new OptionError('--return-nomatch flag cannot be inverted');
+    return {
+      name: m.value.name, dirs: m.value.dirs, inv: m.inv, returnNomatch: !!p['return-nomatch'],
+      noCounters: !!p['update-counters']?.inv, noSubcounters: !!p['update-subcounters']?.inv,
+      packets: pickCounter(p, 'packets'), bytes: pickCounter(p, 'bytes'),
+    };
   },
   match(pkt, o, ctx) {
-    const r = ctx.sets.test(o.name, pkt, o.dirs, ctx);
+    const r = lookup(pkt, o, ctx);
     // A set the scenario does not define: the kernel would refuse the rule; nothing matches it here.
-    return r === undefined ? false : r !== o.inv;
+    if (r === undefined) return false;
+    const hit = r === 'match' || (r === 'nomatch' && o.returnNomatch);
+    return hit !== o.inv;
   },
-  explain: (_pkt, o, ctx) => (ctx.sets.has(o.name) ? `${o.dirs.join(',')} ${o.inv ? 'is' : 'is not'} in set ${o.name}` : `set ${o.name} is not defined in the scenario's sets`),
-  save: (o) => [`${not(o.inv)}--match-set ${o.name} ${o.dirs.join(',')}`, ...o.extra].join(' '),
-  list: (o) => `${o.inv ? '! ' : ''}match-set ${o.name} ${o.dirs.join(',')}`,
-  xlate: (o) => (o.dirs.length === 1
-    ? { nft: `ip ${o.dirs[0] === 'src' ? 'saddr' : 'daddr'} ${o.inv ? '!= ' : ''}@${o.name}` }
-    : { untranslatable: 'multi-dimension ipsets become concatenated nftables sets (translated by the migration preview)' }),
+  explain(pkt, o, ctx) {
+    const r = lookup(pkt, o, ctx);
+    if (r === undefined) return `set ${o.name} is not defined in the scenario's sets`;
+    const what = o.dirs.join(',');
+    if (r === 'nomatch' && !o.inv) return `the packet's ${what} is a nomatch entry of set ${o.name}`;
+    return `the packet's ${what} ${o.inv ? 'is' : 'is not'} in set ${o.name}`;
+  },
+  save(o) {
+    const out = [`${o.inv ? '! ' : ''}--match-set ${o.name} ${o.dirs.join(',')}`];
+    if (o.returnNomatch) out.push('--return-nomatch');
+    if (o.noCounters) out.push('! --update-counters');
+    if (o.noSubcounters) out.push('! --update-subcounters');
+    if (o.packets) out.push(`${o.packets.inv ? '! ' : ''}--packets-${o.packets.cmp} ${o.packets.value}`);
+    if (o.bytes) out.push(`${o.bytes.inv ? '! ' : ''}--bytes-${o.bytes.cmp} ${o.bytes.value}`);
+    return out.join(' ');
+  },
+  list(o) {
+    const out = [`${o.inv ? '! ' : ''}match-set ${o.name} ${o.dirs.join(',')}`];
+    if (o.returnNomatch) out.push('return-nomatch');
+    if (o.noCounters) out.push('! update-counters');
+    if (o.noSubcounters) out.push('! update-subcounters');
+    if (o.packets) out.push(`${o.packets.inv ? '! ' : ''}packets-${o.packets.cmp} ${o.packets.value}`);
+    if (o.bytes) out.push(`${o.bytes.inv ? '! ' : ''}bytes-${o.bytes.cmp} ${o.bytes.value}`);
+    return out.join(' ');
+  },
+  xlate(o, ctx) {
+    if (o.packets || o.bytes || o.returnNomatch) return { untranslatable: 'ipset counters and nomatch entries have no nftables set equivalent' };
+    const info = ctx?.ipset(o.name);
+    const fields: Record<string, (d: Dir) => string> = {
+      ip: (d) => `ip ${d}addr`, net: (d) => `ip ${d}addr`, port: (d) => `th ${d === 'src' ? 'sport' : 'dport'}`,
+      iface: (d) => (d === 'src' ? 'iifname' : 'oifname'), mac: () => 'ether saddr', mark: () => 'meta mark',
+    };
+    const dims = info ? info.type.split(':')[1].split(',') : o.dirs.length === 1 ? ['ip'] : null;
+    if (!dims || info?.type === 'list:set' || o.dirs.length < dims.length)
+      return { untranslatable: `set ${o.name}: its type must be known to build the key (define it in the scenario's sets)` };
+    if (dims.some((d) => !fields[d])) return { untranslatable: `set ${o.name}: ${info?.type} has no nftables key` };
+    const key = dims.map((d, i) => fields[d](o.dirs[i])).join(' . ');
+    return { nft: `${key} ${o.inv ? '!= ' : ''}@${o.name}` };
+  },
 };

@@ -2,15 +2,21 @@
 // the scenario's reproducible generator (or its recorded randomDraws).
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
-import { not, parseUint } from '../values';
+import { not } from '../values';
 
 export interface StatisticOptions {
   mode: 'random' | 'nth';
+  /// As the kernel keeps it: a fraction of 2^31, so 0.1 is 0.10000000009.
   probability: number;
   every: number;
   packet: number;
   inv: boolean;
 }
+
+const uint = (name: string, min: number) => ([v]: string[]) => {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > 0xffffffff) throw new OptionError(`statistic: bad value for option "--${name}", or out of range (${min}-4294967295).`);
+  return Number(v);
+};
 
 export const statistic: MatchModule<StatisticOptions, { count: number }> = {
   kind: 'match',
@@ -19,45 +25,55 @@ export const statistic: MatchModule<StatisticOptions, { count: number }> = {
   simulated: true,
   stateful: true,
   options: [
-    { name: 'mode', values: ['random', 'nth'], help: 'random or nth.', parse: ([v]) => {
-      if (v !== 'random' && v !== 'nth') throw new OptionError(`Bad mode "${v}"`);
-      return v;
-    } },
-    { name: 'probability', invert: true, help: 'Share of packets matched, 0.0 to 1.0 (random mode).', parse: ([v]) => {
-      const n = Number(v);
-      if (!/^\d*\.?\d+$/.test(v) || n < 0 || n > 1) throw new OptionError(`probability \`${v}' is not between 0 and 1`);
-      return n;
-    } },
-    { name: 'every', invert: true, parse: ([v]) => parseUint(v, 0xffffffff, 'every'), help: 'Match one packet in this many (nth mode).' },
-    { name: 'packet', parse: ([v]) => parseUint(v, 0xffffffff, 'packet'), help: 'Which one of the n, counting from 0 (default 0).' },
+    {
+      name: 'mode', values: ['random', 'nth'], help: 'random (default) or nth.',
+      parse: ([v]) => {
+        if (v !== 'random' && v !== 'nth') throw new OptionError(`Bad mode "${v}"`);
+        return v;
+      },
+    },
+    {
+      name: 'probability', invert: true, help: 'Share of packets matched, 0.0 to 1.0 (random mode).',
+      parse: ([v]) => {
+        const n = Number(v);
+        if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new OptionError('statistic: bad value for option "--probability", or out of range (0-1).');
+        return n;
+      },
+    },
+    { name: 'every', invert: true, parse: uint('every', 1), help: 'Match one packet in this many (nth mode).' },
+    { name: 'packet', parse: uint('packet', 0), help: 'Which one of the n, counting from 0 (nth mode).' },
   ],
   finalize(p) {
-    const mode = p.mode?.value;
-    if (!mode) throw new OptionError('statistic: option "--mode" must be specified');
-    if (mode === 'random' && !p.probability) throw new OptionError('statistic: --mode random needs --probability');
-    if (mode === 'nth' && !p.every) throw new OptionError('statistic: --mode nth needs --every');
+    if (p.every && !p.packet) throw new OptionError('statistic: option "--every" also requires "--packet".');
+    if (p.packet && !p.every) throw new OptionError('statistic: option "--packet" also requires "--every".');
+    const mode = p.mode?.value ?? 'random';
+    if (mode === 'random' && !p.probability) throw new OptionError('--probability must be specified when using random mode');
+    if (mode === 'nth' && !p.every) throw new OptionError('--every and --packet must be specified when using nth mode');
     const packet = p.packet?.value ?? 0;
-    if (mode === 'nth' && packet > p.every!.value - 1) throw new OptionError('statistic: --packet must be below --every');
-    // The kernel keeps the probability as a fraction of 2^31.
+    if (mode === 'nth' && packet > p.every!.value - 1) throw new OptionError('the --packet p must be 0 <= p <= n-1');
     const scaled = Math.round((p.probability?.value ?? 0) * 0x80000000) / 0x80000000;
-    return { mode, probability: scaled, every: p.every?.value ?? 0, packet, inv: (p.probability ?? p.every)!.inv };
+    const inv = (mode === 'random' ? p.probability : p.every)!.inv;
+    return { mode, probability: scaled, every: p.every?.value ?? 0, packet, inv };
   },
   createState: () => ({ count: 0 }),
   match(_pkt, o, ctx, st) {
     if (o.mode === 'random') return (ctx.random() < o.probability) !== o.inv;
-    // The counter runs 0 .. every-1, one step per packet; the packet that finds it at --packet matches.
+    // One counter per rule, running 0 .. every-1, one step per packet the rule sees: the packet that
+    // finds it at --packet matches (the first packet matches --packet 0).
     const hit = st.count === o.packet;
     st.count = st.count === o.every - 1 ? 0 : st.count + 1;
     return hit !== o.inv;
   },
-  explain: (_pkt, o) => (o.mode === 'random' ? `not drawn (probability ${o.probability})` : `not the packet ${o.packet} of every ${o.every}`),
+  explain: (_pkt, o) => (o.mode === 'random'
+    ? `the random draw ${o.inv ? 'fell within' : 'did not fall within'} probability ${o.probability.toFixed(11)}`
+    : `this is not packet ${o.packet} of every ${o.every}${o.inv ? ' (negated: it is)' : ''}`),
   save: (o) => (o.mode === 'random'
     ? `--mode random ${not(o.inv)}--probability ${o.probability.toFixed(11)}`
     : `--mode nth ${not(o.inv)}--every ${o.every} --packet ${o.packet}`),
   list: (o) => (o.mode === 'random'
-    ? `statistic mode random ${o.inv ? '! ' : ''}probability ${o.probability.toFixed(11)}`
-    : `statistic mode nth ${o.inv ? '! ' : ''}every ${o.every} packet ${o.packet}`),
+    ? `statistic mode random ${not(o.inv)}probability ${o.probability.toFixed(11)}`
+    : `statistic mode nth ${not(o.inv)}every ${o.every}${o.packet ? ` packet ${o.packet}` : ''}`),
   xlate: (o) => (o.mode === 'random'
-    ? { untranslatable: 'random sampling needs numgen in nftables (translated by the migration preview)' }
+    ? { untranslatable: 'nftables has no probability match; numgen random mod N approximates only shares 1/N' }
     : { nft: `numgen inc mod ${o.every} ${o.inv ? '!= ' : ''}${o.packet}` }),
 };

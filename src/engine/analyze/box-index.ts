@@ -1,0 +1,122 @@
+// A union of boxes that answers "which of you can meet this box" without scanning everything: boxes for a
+// single destination (or else source) address are bucketed by it, as kube-proxy's thousands of
+// `-d ClusterIP/32` rules are. Volumes give a fast "certainly not covered" before any subtraction.
+import { CUBE_DIMS, D, DIMS, type Algebra, type Box } from './box';
+import type { Cubes } from './cubes';
+import type { Ivals } from './ivals';
+
+export interface Entry<T> {
+  box: Box;
+  tag: T;
+}
+
+const point = (s: Ivals | undefined) => (s && s.length === 2 && s[0] === s[1] ? s[0] : null);
+
+export class BoxIndex<T> {
+  private byDst = new Map<number, Entry<T>[]>();
+  private bySrc = new Map<number, Entry<T>[]>();
+  private wide: Entry<T>[] = [];
+  private all: Entry<T>[] = [];
+  /// How many boxes constrain each field: a rewrite of a field nobody constrains changes nothing.
+  private constrained = new Array<number>(DIMS.length).fill(0);
+
+  constructor(private alg: Algebra) {}
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  entries(): readonly Entry<T>[] {
+    return this.all;
+  }
+
+  add(box: Box, tag: T): void {
+    const e = { box, tag };
+    this.all.push(e);
+    box.forEach((s, d) => {
+      if (s !== undefined) this.constrained[d]++;
+    });
+    const dst = point(box[D.dst] as Ivals | undefined);
+    const src = point(box[D.src] as Ivals | undefined);
+    if (dst !== null) push(this.byDst, dst, e);
+    else if (src !== null) push(this.bySrc, src, e);
+    else this.wide.push(e);
+  }
+
+  touches(dims: Iterable<number>): boolean {
+    for (const d of dims) if (this.constrained[d] > 0) return true;
+    return false;
+  }
+
+  /// Entries that meet `box`, in insertion order.
+  meeting(box: Box): Entry<T>[] {
+    const dst = point(box[D.dst] as Ivals | undefined);
+    const src = point(box[D.src] as Ivals | undefined);
+    let cands: Entry<T>[];
+    if (dst === null && src === null) cands = this.all;
+    else {
+      cands = [...this.wide];
+      if (dst !== null) cands.push(...(this.byDst.get(dst) ?? []));
+      else for (const l of this.byDst.values()) cands.push(...l);
+      if (src !== null) cands.push(...(this.bySrc.get(src) ?? []));
+      else for (const l of this.bySrc.values()) cands.push(...l);
+      if (cands.length > 1) cands = this.all.filter(new Set(cands).has, new Set(cands));
+    }
+    return cands.filter((e) => this.alg.meets(e.box, box));
+  }
+
+  /// The boxes of `a` that no entry covers, and the tags of the entries that met them.
+  minus(a: readonly Box[]): { rest: Box[]; by: Set<T> } {
+    const by = new Set<T>();
+    const rest: Box[] = [];
+    for (const b of a) {
+      const hits = this.meeting(b);
+      for (const h of hits) by.add(h.tag);
+      if (!hits.length) {
+        rest.push(b);
+        continue;
+      }
+      // The hits' volume inside b below b's own: something of b is certainly left; skip the subtraction.
+      const vol = volume(this.alg, b);
+      let sum = 0;
+      for (const h of hits) sum += volume(this.alg, this.alg.intersect(b, h.box)!);
+      if (sum < vol * (1 - 1e-9)) {
+        rest.push(...this.alg.subtractAll([b], hits.map((h) => h.box)));
+        continue;
+      }
+      rest.push(...this.alg.subtractAll([b], hits.map((h) => h.box)));
+    }
+    return { rest, by };
+  }
+}
+
+function push<T>(m: Map<number, Entry<T>[]>, k: number, e: Entry<T>) {
+  const l = m.get(k);
+  if (l) l.push(e);
+  else m.set(k, [e]);
+}
+
+/// The number of packets in a box, as a float (fields multiply far past 2^53; only comparisons matter).
+export function volume(alg: Algebra, b: Box): number {
+  let v = 1;
+  for (let d = 0; d < DIMS.length; d++) {
+    const s = alg.get(b, d);
+    if (CUBE_DIMS.has(d)) {
+      let n = 0;
+      for (const c of s as Cubes) n += 2 ** (32 - popcount(c.m));
+      v *= n;
+    } else {
+      let n = 0;
+      const iv = s as Ivals;
+      for (let i = 0; i < iv.length; i += 2) n += iv[i + 1] - iv[i] + 1;
+      v *= n;
+    }
+  }
+  return v;
+}
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
