@@ -14,6 +14,6 @@ describe('TRACE', () => {
     const pkt = makePacket({ mark: 3 });
     expect(t.module.apply(pkt, t.options, testContext())).toBe('CONTINUE');
     expect(pkt).toEqual(makePacket({ mark: 3 }));
-    expect(t.module.xlate!(t.options)).toEqual({ nft: 'meta nftrace set 1' });
+    expect(t.module.xlate!(t.options)).toEqual({ nft: 'nftrace set 1' });
   });
 });
