@@ -8,6 +8,7 @@ import type { Ivals } from './ivals';
 export interface Entry<T> {
   box: Box;
   tag: T;
+  seq: number;
 }
 
 const point = (s: Ivals | undefined) => (s && s.length === 2 && s[0] === s[1] ? s[0] : null);
@@ -31,7 +32,7 @@ export class BoxIndex<T> {
   }
 
   add(box: Box, tag: T): void {
-    const e = { box, tag };
+    const e = { box, tag, seq: this.all.length };
     this.all.push(e);
     box.forEach((s, d) => {
       if (s !== undefined) this.constrained[d]++;
@@ -60,33 +61,54 @@ export class BoxIndex<T> {
       else for (const l of this.byDst.values()) cands.push(...l);
       if (src !== null) cands.push(...(this.bySrc.get(src) ?? []));
       else for (const l of this.bySrc.values()) cands.push(...l);
-      if (cands.length > 1) cands = this.all.filter(new Set(cands).has, new Set(cands));
+      cands.sort((x, y) => x.seq - y.seq);
     }
     return cands.filter((e) => this.alg.meets(e.box, box));
   }
 
   /// The boxes of `a` that no entry covers, and the tags of the entries that met them.
-  minus(a: readonly Box[]): { rest: Box[]; by: Set<T> } {
+  minus(a: readonly Box[]): { rest: Box[]; by: T[] } {
     const by = new Set<T>();
     const rest: Box[] = [];
     for (const b of a) {
       const hits = this.meeting(b);
       for (const h of hits) by.add(h.tag);
+      rest.push(...(hits.length ? this.alg.subtractAll([b], hits.map((h) => h.box)) : [b]));
+    }
+    return { rest, by: [...by] };
+  }
+
+  /// Whether the entries cover all of `a`, and which entries met it.
+  covers(a: readonly Box[]): { covered: boolean; by: T[] } {
+    const by = new Set<T>();
+    let covered = true;
+    for (const b of a) {
+      const hits = this.meeting(b);
+      for (const h of hits) by.add(h.tag);
+      if (!covered) continue;
       if (!hits.length) {
-        rest.push(b);
+        covered = false;
         continue;
       }
-      // The hits' volume inside b below b's own: something of b is certainly left; skip the subtraction.
-      const vol = volume(this.alg, b);
+      // The hits' volume inside b falls short of b's own: something is left for sure, skip the subtraction.
       let sum = 0;
       for (const h of hits) sum += volume(this.alg, this.alg.intersect(b, h.box)!);
-      if (sum < vol * (1 - 1e-9)) {
-        rest.push(...this.alg.subtractAll([b], hits.map((h) => h.box)));
-        continue;
-      }
-      rest.push(...this.alg.subtractAll([b], hits.map((h) => h.box)));
+      if (sum < volume(this.alg, b) * (1 - 1e-9)) covered = false;
+      else if (this.alg.subtractAll([b], hits.map((h) => h.box)).length) covered = false;
     }
-    return { rest, by };
+    return { covered, by: [...by] };
+  }
+
+  /// A new index holding what is known after a rewrite of `dims`: boxes that constrain them are dropped
+  /// (`forget`), or widened to leave them free.
+  rewritten(dims: ReadonlySet<number>, how: 'forget' | 'widen'): BoxIndex<T> {
+    if (!this.touches(dims)) return this;
+    const out = new BoxIndex<T>(this.alg);
+    for (const e of this.all) {
+      if (this.alg.freeIn(e.box, dims)) out.add(e.box, e.tag);
+      else if (how === 'widen') out.add(this.alg.widen(e.box, dims), e.tag);
+    }
+    return out;
   }
 }
 

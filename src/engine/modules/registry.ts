@@ -28,6 +28,11 @@ import { statistic } from './matches/statistic';
 import { set } from './matches/set';
 import { helper } from './matches/helper';
 import { tcpmss } from './matches/tcpmss';
+import { physdev } from './matches/physdev';
+import { sctp } from './matches/sctp';
+import { string } from './matches/string';
+import { u32 } from './matches/u32';
+import { time } from './matches/time';
 import { reject as REJECT } from './targets/reject';
 import { log as LOG } from './targets/log';
 import { nflog as NFLOG } from './targets/nflog';
@@ -56,7 +61,7 @@ import { audit as AUDIT } from './targets/audit';
 import { secmark as SECMARK } from './targets/secmark';
 import { connsecmark as CONNSECMARK } from './targets/connsecmark';
 
-export const MATCHES: readonly MatchModule[] = [tcp, udp, icmp, state, conntrack, mark, connmark, comment, multiport, addrtype, ttl, length, iprange, pkttype, mac, dscp, tos, owner, limit, hashlimit, recent, connlimit, statistic, set, helper, tcpmss];
+export const MATCHES: readonly MatchModule[] = [tcp, udp, icmp, state, conntrack, mark, connmark, comment, multiport, addrtype, ttl, length, iprange, pkttype, mac, dscp, tos, owner, limit, hashlimit, recent, connlimit, statistic, set, helper, tcpmss, physdev, sctp, string, u32, time];
 
 export const TARGETS: readonly TargetModule[] = [REJECT, LOG, NFLOG, MARK, CONNMARK, NOTRACK, CT, TRACE, DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP, TCPMSS, TOS, DSCP, TTL, CLASSIFY, CHECKSUM, ULOG, NFQUEUE, QUEUE, TPROXY, SET, AUDIT, SECMARK, CONNSECMARK];
 
