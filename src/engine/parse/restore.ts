@@ -60,7 +60,7 @@ export function parseRestore(lines: SourceLine[], b: RulesetBuilder, sink: Sink)
     }
   }
   if (table && opened) {
-    const last = lines[lines.length - 1];
+    const last = lines.findLast((l) => l.text.trim() !== '') ?? lines[lines.length - 1];
     sink.error(new ParseError(`COMMIT expected at line ${last.line}: the *${table} section is never committed, so iptables-restore loads none of it`, spanOf(opened, 0, opened.text.length)));
   }
 }
