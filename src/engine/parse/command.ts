@@ -25,7 +25,7 @@ export interface CommandContext {
   onIpv6Only?: (span: Span) => void;
 }
 
-export function parseTable(tok: Token): TableName {
+export function parseTable(tok: { text: string; span: Span }): TableName {
   if (!(TABLES as readonly string[]).includes(tok.text))
     throw new ParseError(`table '${tok.text}' does not exist (raw, mangle, nat, filter or security)`, tok.span);
   return tok.text as TableName;

@@ -26,7 +26,7 @@ export function parseRestore(lines: SourceLine[], b: RulesetBuilder, sink: Sink)
       if (text.startsWith('*')) {
         if (table) throw new ParseError(`Bad argument \`${text}': the *${table} section above has no COMMIT`, spanOf(src, start, start + text.length));
         const name = text.slice(1).trim();
-        table = parseTable({ text: name, span: spanOf(src, start + 1, start + text.length), quoted: false });
+        table = parseTable({ text: name, span: spanOf(src, start + 1, start + text.length) });
         opened = src;
         b.reset(table);
         continue;

@@ -30,7 +30,7 @@ export function parseScript(lines: SourceLine[], b: RulesetBuilder, sink: Sink, 
         if (!t.text.includes('$') || t.quoted && src.text[t.span.column - 1] === "'") return t;
         const e = expand(t.text, vars);
         if (e === null) unknown = t.text;
-        return { ...t, text: e ?? t.text };
+        return e === null ? t : t.withText(e);
       });
       while (tokens.length && (tokens[0].text === 'sudo' || tokens[0].text === 'command' || tokens[0].text === 'exec')) tokens = tokens.slice(1);
       const head = tokens[0]?.text ?? '';

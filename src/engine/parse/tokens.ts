@@ -3,10 +3,17 @@
 import type { Span } from '../model/span';
 import { ParseError } from '../model/span';
 
-export interface Token {
-  text: string;
-  span: Span;
-  quoted: boolean;
+/// A word of the source. Its span is made when asked for: a 100k-rule dump has millions of words and
+/// few of their positions are ever read (they go into errors and option spans).
+export class Token {
+  constructor(readonly text: string, readonly quoted: boolean, private src: SourceLine, private start: number, private end: number) {}
+  get span(): Span {
+    return spanOf(this.src, this.start, this.end);
+  }
+  /// The same word with another text (a shell variable expanded).
+  withText(text: string): Token {
+    return new Token(text, this.quoted, this.src, this.start, this.end);
+  }
 }
 
 /// A line of the source: its text and where it starts.
@@ -34,7 +41,7 @@ export function tokenize(src: SourceLine): Token[] {
   // Most lines have no quotes, escapes or comments: words are what lies between blanks.
   if (!/["'\\#]/.test(s)) {
     WORD.lastIndex = 0;
-    for (let m = WORD.exec(s); m; m = WORD.exec(s)) out.push({ text: m[0], span: spanOf(src, m.index, m.index + m[0].length), quoted: false });
+    for (let m = WORD.exec(s); m; m = WORD.exec(s)) out.push(new Token(m[0], false, src, m.index, m.index + m[0].length));
     return out;
   }
   let i = 0;
@@ -46,7 +53,7 @@ export function tokenize(src: SourceLine): Token[] {
     let end = i;
     while (end < s.length && s[end] !== ' ' && s[end] !== '\t' && s[end] !== '\r' && s[end] !== '"' && s[end] !== "'" && s[end] !== '\\') end++;
     if (end === s.length || s[end] === ' ' || s[end] === '\t' || s[end] === '\r') {
-      out.push({ text: s.slice(i, end), span: spanOf(src, start, end), quoted: false });
+      out.push(new Token(s.slice(i, end), false, src, start, end));
       i = end;
       continue;
     }
@@ -70,7 +77,7 @@ export function tokenize(src: SourceLine): Token[] {
         i++;
       }
     }
-    out.push({ text, span: spanOf(src, start, i), quoted });
+    out.push(new Token(text, quoted, src, start, i));
   }
   return out;
 }
