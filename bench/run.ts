@@ -1,10 +1,14 @@
 // npm run bench: speed of the engine on kube-proxy-shaped dumps. Figures are medians of a few runs on
 // this machine; compare ratios across machines, not milliseconds.
-import { cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseRuleset } from '../src/engine/parse/index';
 import { Simulation, simulateRuleset } from '../src/engine/sim/simulate';
 import type { PacketSpec, Scenario } from '../src/engine/model/scenario';
 import { kubeProxyDump } from './kubeproxy';
+import { translateRuleset } from '../src/nft/translate';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -36,6 +40,34 @@ for (const n of [10_000, 50_000, 100_000]) {
   const dump = kubeProxyDump(n);
   const ms = time(3, () => parseRuleset(dump.text));
   row(`parse kube-proxy dump, ${dump.rules} rules`, `${ms.toFixed(0)} ms`, `${(ms / (dump.rules / 1000)).toFixed(2)} ms per 1k rules`, ms < 1000 || n < 100_000 ? 'ok' : 'target: < 1 s for 100k');
+}
+
+{
+  // Translation, parse included, side by side with the reference translator on the same file where it is
+  // installed (it reads a file and touches no firewall).
+  const dir = mkdtempSync(join(tmpdir(), 'nfplay-bench-'));
+  let reference = true;
+  for (const n of [10_000, 50_000, 100_000]) {
+    const dump = kubeProxyDump(n);
+    const file = join(dir, `kube-${n}.rules`);
+    writeFileSync(file, dump.text);
+    const { ruleset } = parseRuleset(dump.text);
+    for (const mode of ['compat', 'idiomatic'] as const) {
+      const only = time(3, () => translateRuleset(ruleset, { mode, source: dump.text }));
+      const ms = time(3, () => translateRuleset(parseRuleset(dump.text).ruleset, { mode, source: dump.text }));
+      let vs = 'iptables-restore-translate not installed';
+      if (reference) {
+        try {
+          const ref = time(3, () => execFileSync('iptables-restore-translate', ['-f', file], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 }));
+          vs = `iptables-restore-translate ${ref.toFixed(0)} ms: ${(ref / ms).toFixed(2)}x ${ref >= ms ? 'faster' : 'slower'}`;
+        } catch {
+          reference = false;
+        }
+      }
+      row(`translate --${mode} kube-proxy dump, ${dump.rules} rules`, `${ms.toFixed(0)} ms (${only.toFixed(0)} ms after parse)`, vs, mode === 'idiomatic' || !reference || vs.includes('faster') ? 'ok' : 'target: faster than the reference');
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 {

@@ -18,7 +18,8 @@ pg.playback.reducedMotion = motion.matches;
 motion.addEventListener('change', () => (pg.playback.reducedMotion = motion.matches));
 
 const init = await initialState(location.hash, storage);
-pg.load(init.state ?? DEFAULT_EXAMPLE.scenario);
+if (init.state) pg.load(init.state);
+else pg.loadExample(DEFAULT_EXAMPLE);
 if (init.linkError) pg.say({ kind: 'error', text: init.linkError + ' Your last work (or the example) is shown instead.' });
 
 // A link pasted into the address bar of an open playground changes only the fragment.

@@ -6,12 +6,18 @@ import { ScenarioError } from '../engine/sim/host';
 import { readScenarios, ScenarioInputError } from '../share/scenario-json';
 import { report } from './report';
 import { translateCommand } from './translate';
+import { lintCommand } from './lint';
+import { checkCommand } from './check';
 
 const USAGE = `usage: nfplay <command> FILE [options]   (FILE may be - for standard input)
 
   simulate FILE [--json]   run the packets of a scenario (or a JSON list of scenarios)
   translate FILE [--compat] [--counters]
                            iptables rules to nftables (--compat: as iptables-restore-translate)
+  lint FILE [--json]       findings: shadowed rules, lockout, missing ESTABLISHED, port forwards ...
+                           (FILE: rules, or a scenario whose "analysis" names management and egress)
+  check RULES --matrix MATRIX [--json]
+                           the flows a validation matrix lists, each with the fate it must have
 `;
 
 class BadInput extends Error {}
@@ -73,6 +79,25 @@ export function main(argv: string[]): number {
       case 'translate': {
         if (files.length !== 1) throw new BadInput(USAGE);
         const out = translateCommand(read(files[0]), files[0] === '-' ? '<stdin>' : files[0], { compat: flags.has('--compat'), counters: flags.has('--counters') });
+        process.stdout.write(out.stdout);
+        process.stderr.write(out.stderr);
+        return out.code;
+      }
+      case 'lint': {
+        if (files.length !== 1) throw new BadInput(USAGE);
+        const out = lintCommand(read(files[0]), files[0] === '-' ? '<stdin>' : files[0], { json: flags.has('--json') });
+        process.stdout.write(out.stdout);
+        process.stderr.write(out.stderr);
+        return out.code;
+      }
+      case 'check': {
+        const at = rest.indexOf('--matrix');
+        const matrix = at >= 0 ? rest[at + 1] : undefined;
+        const rules = files.filter((f) => f !== matrix);
+        if (!matrix || matrix.startsWith('--') || rules.length !== 1) throw new BadInput(USAGE);
+        if (rules[0] === '-' && matrix === '-') throw new BadInput('check: RULES and MATRIX cannot both be standard input');
+        const name = (f: string) => (f === '-' ? '<stdin>' : f);
+        const out = checkCommand(read(rules[0]), name(rules[0]), read(matrix), name(matrix), { json: flags.has('--json') });
         process.stdout.write(out.stdout);
         process.stderr.write(out.stderr);
         return out.code;

@@ -1,5 +1,5 @@
 // Base chains as iptables-nft registers them: type, hook and priority per table and built-in chain.
-import type { Hook, TableName } from '../engine/model/ruleset';
+import type { Hook, Ruleset, Table, TableName } from '../engine/model/ruleset';
 
 export interface BaseChain {
   type: 'filter' | 'nat' | 'route';
@@ -16,13 +16,23 @@ export function baseChain(table: TableName, chain: Hook): BaseChain {
   return { type: 'filter', hook, priority: PRIORITY[table] };
 }
 
-/// nft's names for the standard priorities (nft -o lists them this way); nat's depend on the hook.
+/// nft's names for the standard priorities (nft -o lists them this way). nft 1.0.6 accepts dstnat only
+/// at prerouting and srcnat only at postrouting: nat's input and output chains keep their number.
 export function symbolicPriority(b: BaseChain): string {
-  const named: [string, number][] = b.type === 'nat'
-    ? [['dstnat', -100], ['srcnat', 100]]
-    : [['raw', -300], ['mangle', -150], ['filter', 0], ['security', 50]];
-  // nft 1.0.6 knows dstnat/srcnat on every hook; keep the name only where it reads right.
-  for (const [name, v] of named) if (v === b.priority) return name;
-  const near = named.find(([, v]) => Math.abs(b.priority - v) < 100);
-  return near ? `${near[0]} ${b.priority > near[1] ? '+' : '-'} ${Math.abs(b.priority - near[1])}` : String(b.priority);
+  if (b.type === 'nat') return b.hook === 'prerouting' && b.priority === -100 ? 'dstnat' : b.hook === 'postrouting' && b.priority === 100 ? 'srcnat' : String(b.priority);
+  const named: Record<number, string> = { [-300]: 'raw', [-150]: 'mangle', 0: 'filter', 50: 'security' };
+  return named[b.priority] ?? String(b.priority);
+}
+
+/// Tables in the order the source first mentions them (iptables-save has its own order).
+export function tablesInSourceOrder(rs: Ruleset): Table[] {
+  const first = (t: Table) => {
+    let min = Infinity;
+    for (const c of t.chains.values()) {
+      if (c.span) min = Math.min(min, c.span.from);
+      for (const r of c.rules) min = Math.min(min, r.span.from);
+    }
+    return min;
+  };
+  return [...rs.tables.values()].map((t) => ({ t, at: first(t) })).sort((a, b) => a.at - b.at).map((x) => x.t);
 }

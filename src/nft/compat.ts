@@ -2,10 +2,10 @@
 // (scripts, after a table and chain preamble), line for line, except where that output is invalid nft
 // or changes what the rules do: there a `# nfplay:` line above says what differs and why.
 import { BUILTIN_CHAINS, type Chain, type Hook, type Rule, type Ruleset, type Table } from '../engine/model/ruleset';
-import { baseChain } from './chains';
+import { baseChain, tablesInSourceOrder } from './chains';
 import { chainNames } from './names';
 import { translateRule, type RuleParts } from './rule';
-import { written } from './source';
+import { insertPositions, writtenArgs } from './source';
 import type { TranslateOptions, Translation, Untranslated } from './translate';
 
 export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
@@ -14,16 +14,17 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
   const untranslated: Untranslated[] = [];
   let rules = 0;
   let connlimit = 0;
+  const insertPosition = insertPositions(opts.source);
   out.push(isDump ? '# Translated by nfplay translate --compat (as iptables-restore-translate v1.8.9)' : '# Translated by nfplay translate --compat (as iptables-translate v1.8.9, one command at a time)');
-  const tables = [...rs.tables.values()];
-  if (!isDump) tables.sort((a, b) => a.name.localeCompare(b.name));
-  else tables.sort((a, b) => firstLine(a) - firstLine(b));
+  // The reference's preamble for scripts lists tables by name; restore-translate follows the dump.
+  const tables = isDump ? tablesInSourceOrder(rs) : [...rs.tables.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const t of tables) {
     const rename = chainNames(t.chains.keys());
     const name = (c: string) => rename.get(c) ?? c;
+    const declared = new Set<string>();
     out.push(`add table ip ${t.name}`);
-    for (const [from, to] of rename) out.push(`# nfplay: chain ${from} is called ${to}: nft 1.0.6 cannot read that name`);
     for (const c of declaredChains(t, isDump)) {
+      if (rename.has(c.name)) out.push(`# nfplay: chain ${c.name} is called ${name(c.name)}: nft 1.0.6 cannot read that name`);
       if (c.builtin) {
         const b = baseChain(t.name, c.name as Hook);
         if (isDump && !c.span) out.push(`# nfplay: ${c.name} is declared though the dump has no :${c.name} line (iptables-restore creates it; nft needs it)`);
@@ -31,27 +32,34 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
         out.push(`add chain ip ${t.name} ${name(c.name)} { type ${b.type} hook ${b.hook} priority ${b.priority}; policy ${(c.policy ?? 'ACCEPT').toLowerCase()}; }`);
       } else out.push(`add chain ip ${t.name} ${name(c.name)}`);
     }
-    for (const { rule: r, chain } of ordered(t, opts.source)) {
-      const w = written(r, opts.source);
+    const { rules: inOrder, reordered } = ordered(t, opts.source, insertPosition);
+    for (const r of inOrder) {
+      const moved = reordered.has(r.chain);
+      const position = insertPosition(r);
       const sets: string[] = [];
       const x = translateRule(r, {
         flavour: 'compat', rename, ipset: (n) => opts.sets?.[n],
         // restore-translate numbers its connlimit sets across the whole file (connlimit0, 1 ...).
         declare: (kind, base, body) => {
           const n = kind === 'set' && base === 'connlimit' ? `${base}${connlimit++}` : base;
-          sets.push(`add ${kind} ip ${t.name} ${n} { ${body} }`);
+          if (!declared.has(`${kind} ${n}`)) sets.push(`add ${kind} ip ${t.name} ${n} { ${body} }`);
+          declared.add(`${kind} ${n}`);
           return n;
         },
       });
       if (!x.ok) {
-        untranslated.push({ line: r.span.line, column: r.span.column, rule: w.args.join(' '), reason: x.reason });
-        out.push(`# -t ${t.name} ${w.args.join(' ')} `);
+        const args = writtenArgs(r, opts.source).join(' ');
+        untranslated.push({ line: r.span.line, column: r.span.column, rule: args, reason: x.reason });
+        out.push(`# untranslatable: ${x.reason}`);
+        // The reference echoes the rule with each `!` blanked out: the comment would say the opposite.
+        if (args.split(' ').includes('!')) out.push('# nfplay: iptables-translate 1.8.9 echoes this rule without its `!` (ODDITIES A5)');
+        out.push(`# -t ${t.name} ${args} `);
         continue;
       }
-      out.push(...sets);
       for (const n of x.notes) out.push(`# nfplay: ${n}`);
-      if (chain.reordered) out.push(`# nfplay: -I ${r.chain} N puts the rule at position N; iptables-translate inserts it at the head`);
-      const verb = w.insert && !chain.reordered ? 'insert' : 'add';
+      if (moved) out.push(`# nfplay: -I ${r.chain} N puts the rule at position N; iptables-translate inserts it at the head`);
+      out.push(...sets);
+      const verb = position !== null && !moved ? 'insert' : 'add';
       out.push(`${verb} rule ip ${t.name} ${name(r.chain)} ${body(x, r, opts.counters ?? false)}`);
       rules++;
     }
@@ -62,8 +70,12 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
 
 /// The rule's text after the chain name: matches, counter, action, comment.
 export function body(x: RuleParts, r: Rule, counters: boolean): string {
-  const counter = counters ? `counter packets ${r.counters.packets} bytes ${r.counters.bytes}` : 'counter';
-  return [...x.exprs, counter, x.action, x.comment].filter(Boolean).join(' ');
+  let s = '';
+  for (const e of x.exprs) s += e + ' ';
+  s += counters ? `counter packets ${r.counters.packets} bytes ${r.counters.bytes}` : 'counter';
+  if (x.action) s += ' ' + x.action;
+  if (x.comment) s += ' ' + x.comment;
+  return s;
 }
 
 /// restore-translate declares the chains of `:CHAIN` lines, in file order; a built-in chain a dump uses
@@ -76,30 +88,21 @@ function declaredChains(t: Table, isDump: boolean): Chain[] {
   return [...implicit.filter((c) => (BUILTIN_CHAINS[t.name] as readonly string[]).includes(c.name)), ...declared];
 }
 
-interface Placed {
-  rule: Rule;
-  chain: { reordered: boolean };
-}
-
-/// Rules in the order the commands gave them (which the reference follows), unless a chain had an
-/// `-I CHAIN N` with N > 1: then its rules in their final order, where its first command stood.
-function ordered(t: Table, source: string | undefined): Placed[] {
-  const keyed: { p: Placed; at: number; sub: number }[] = [];
+/// Rules in the order the commands gave them (which the reference follows), and the chains that had an
+/// `-I CHAIN N` with N > 1: those keep their final order, where their first command stood.
+function ordered(t: Table, source: string | undefined, insertPosition: (r: Rule) => number | null): { rules: Rule[]; reordered: Set<string> } {
+  const reordered = new Set<string>();
+  const rules: Rule[] = [];
   for (const c of t.chains.values()) {
-    const reordered = source !== undefined && c.rules.some((r) => (written(r, source).position ?? 1) > 1);
-    const first = Math.min(...c.rules.map((r) => r.span.from));
-    c.rules.forEach((rule, i) => keyed.push({ p: { rule, chain: { reordered } }, at: reordered ? first : rule.span.from, sub: reordered ? i : rule.id }));
+    if (c.rules.some((r) => (insertPosition(r) ?? 1) > 1)) reordered.add(c.name);
+    for (const r of c.rules) rules.push(r);
   }
-  if (source !== undefined) keyed.sort((a, b) => a.at - b.at || a.sub - b.sub);
-  return keyed.map((k) => k.p);
-}
-
-/// Where a table's section starts in the dump (restore-translate follows the file).
-function firstLine(t: Table): number {
-  let min = Infinity;
-  for (const c of t.chains.values()) {
-    if (c.span) min = Math.min(min, c.span.from);
-    for (const r of c.rules) min = Math.min(min, r.span.from);
-  }
-  return min;
+  if (source === undefined) return { rules, reordered };
+  const first = new Map<string, number>();
+  for (const r of rules) if (reordered.has(r.chain)) first.set(r.chain, Math.min(first.get(r.chain) ?? Infinity, r.span.from));
+  const at = (r: Rule) => (reordered.has(r.chain) ? first.get(r.chain)! : r.span.from);
+  const before = (a: Rule, b: Rule) => at(a) - at(b) || (reordered.has(a.chain) ? 0 : a.id - b.id);
+  // A dump lists each chain's rules together, in order: usually nothing to sort (sort is stable).
+  for (let i = 1; i < rules.length; i++) if (before(rules[i - 1], rules[i]) > 0) return { rules: rules.sort(before), reordered };
+  return { rules, reordered };
 }

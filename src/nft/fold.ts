@@ -33,7 +33,7 @@ function foldLog(lines: Line[]): Line[] {
 }
 
 /// `KEY VALUE` expressions whose values can go in an anonymous set.
-const KEYS = /^(ip saddr|ip daddr|tcp dport|tcp sport|udp dport|udp sport|icmp type|iifname|oifname) (?!!=)(.+)$/;
+const KEYS = /^(ip saddr|ip daddr|tcp dport|tcp sport|udp dport|udp sport|icmp type|ip protocol|meta l4proto|iifname|oifname) (?!!=)(\S+|\{ [^}]+ \})$/;
 
 function values(v: string): string[] {
   return v.startsWith('{ ') ? v.slice(2, -2).split(', ') : [v];
@@ -80,21 +80,20 @@ function mergeOne(a: RuleLine, b: RuleLine): RuleLine | null {
 /// No packet matches two of the values: then the order of the folded rules cannot matter, whatever
 /// their action (a LOG or a jump that returns would otherwise act twice).
 function disjoint(key: string, vals: string[]): boolean {
+  const addr = key === 'ip saddr' || key === 'ip daddr';
+  // Names (types, protocols, interfaces): distinct is disjoint, but an interface wildcard is not a name.
+  if (!addr && !/(dport|sport)$/.test(key)) return new Set(vals).size === vals.length && !vals.some((v) => v.includes('*'));
   const ranges: [number, number][] = [];
   for (const v of vals) {
     let r: [number, number] | null = null;
-    if (key.startsWith('ip ')) r = cidrRange(v);
-    else if (/(dport|sport)$/.test(key)) {
+    if (addr) r = cidrRange(v);
+    else {
       const m = /^(\d+)(?:-(\d+))?$/.exec(v);
       if (m) r = [Number(m[1]), Number(m[2] ?? m[1])];
-    } else if (key.endsWith('ifname')) {
-      if (v.includes('*')) return false;
     }
-    if (key.endsWith('ifname') || key === 'icmp type') continue;
     if (!r) return false;
     ranges.push(r);
   }
-  if (key.endsWith('ifname') || key === 'icmp type') return new Set(vals).size === vals.length;
   ranges.sort((p, q) => p[0] - q[0]);
   for (let i = 1; i < ranges.length; i++) if (ranges[i][0] <= ranges[i - 1][1]) return false;
   return true;

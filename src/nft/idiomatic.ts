@@ -2,18 +2,18 @@
 // symbolic priorities and their policy, no counters unless asked, and rules folded where the fold
 // cannot change what happens to a packet (see fold.ts).
 import { BUILTIN_CHAINS, type Chain, type Hook, type Rule, type Ruleset, type Table } from '../engine/model/ruleset';
-import { baseChain, symbolicPriority } from './chains';
+import { baseChain, symbolicPriority, tablesInSourceOrder } from './chains';
 import { foldChain, type Line } from './fold';
 import { chainNames } from './names';
 import { translateRule } from './rule';
-import { written } from './source';
+import { writtenArgs } from './source';
 import type { TranslateOptions, Translation, Untranslated } from './translate';
 
 export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation {
   const out: string[] = ['# Translated by nfplay translate (idiomatic nftables)'];
   const untranslated: Untranslated[] = [];
   let rules = 0;
-  for (const t of rs.tables.values()) {
+  for (const t of tablesInSourceOrder(rs)) {
     // An empty base chain that accepts does nothing, except in nat: a registered nat hook is what makes
     // conntrack set up NAT (and move clashing source ports) for every connection.
     const chains = [...t.chains.values()].filter((c) => !c.builtin || c.rules.length || c.policy !== 'ACCEPT' || (t.name === 'nat' && (c.registered || c.span)));
@@ -32,7 +32,7 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
           },
         });
         if (!x.ok) {
-          const rule = written(r, opts.source).args.join(' ');
+          const rule = writtenArgs(r, opts.source).join(' ');
           untranslated.push({ line: r.span.line, column: r.span.column, rule, reason: x.reason });
           lines.push({ kind: 'comment', text: `# untranslatable (${x.reason}): ${rule}` });
         } else lines.push({ kind: 'rule', rule: r, parts: tidy(x), stateful: r.matches.some((m) => m.module.stateful) });
@@ -54,7 +54,10 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
     }
     // `table` then `delete table` makes the file replace the table, as iptables-restore does, however
     // often it is loaded (restore-translate's output appends instead: ODDITIES A8).
-    out.push(`table ip ${t.name}`, `delete table ip ${t.name}`, `table ip ${t.name} {`, ...decls.values(), ...body, '}');
+    out.push(`table ip ${t.name}`, `delete table ip ${t.name}`, `table ip ${t.name} {`);
+    for (const d of decls.values()) out.push(d);
+    for (const l of body) out.push(l);
+    out.push('}');
   }
   return { text: out.join('\n') + '\n', untranslated, rules };
 }

@@ -42,9 +42,18 @@ export function chainNames(names: Iterable<string>): Map<string, string> {
 export function nftQuote(s: string, max = Infinity): { text: string; changed: string | null } {
   let t = s.replace(/"/g, "'");
   let changed: string | null = t !== s ? 'double quotes became single quotes (nft has no escape for them)' : null;
-  if (new TextEncoder().encode(t).length > max) {
-    while (new TextEncoder().encode(t).length > max) t = t.slice(0, -1);
+  if (t.length * 3 > max && utf8Length(t) > max) {
+    while (utf8Length(t) > max) t = t.slice(0, -1);
     changed = `cut to nft's limit of ${max} bytes`;
   }
   return { text: `"${t}"`, changed };
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
+  }
+  return n;
 }

@@ -32,10 +32,12 @@ export interface RuleEnv {
   ipset: XlateContext['ipset'];
 }
 
-/// `eth+` is `eth*`; a literal `*` in a name is escaped; `+` alone matches every interface.
+/// `eth+` is `eth*`; `+` alone matches every interface. nft reads only a final `*` as a wildcard, so only
+/// a literal final `*` is escaped.
 function iface(kw: string, i: Iface, inv: boolean): string | null {
   if (i.wildcard && i.name === '' && !inv) return null;
-  return `${kw} ${inv ? '!= ' : ''}"${i.name.replace(/\*/g, '\\*')}${i.wildcard ? '*' : ''}"`;
+  const name = i.wildcard ? `${i.name}*` : i.name.replace(/\*$/, '\\*');
+  return `${kw} ${inv ? '!= ' : ''}"${name}"`;
 }
 
 export function cidr(c: Cidr): string {
@@ -51,7 +53,8 @@ function addr(kw: string, c: Cidr | null, inv: boolean): string | null {
   return `${kw} ${inv ? '!= ' : ''}${cidr(c)}`;
 }
 
-const TERMINAL_TARGETS = new Set(['REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'NOTRACK_', 'QUEUE', 'NFQUEUE', 'TPROXY']);
+/// Targets after which no later rule sees the packet (the fold in fold.ts relies on it).
+const TERMINAL_TARGETS = new Set(['REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'QUEUE', 'NFQUEUE', 'TPROXY']);
 
 export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
   const ctx: XlateContext = { flavour: env.flavour, table: r.table, proto: r.proto, protoInv: r.protoInv, declare: env.declare, ipset: env.ipset };
@@ -88,7 +91,7 @@ export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
   // 1.8.11 prints `meta l4proto tcp`, unless another expression already names the protocol.
   if (emptyOwn >= 0 && !exprs.some((e) => e.startsWith(`${protoName} `) || e.includes(` ${protoName} `))) {
     exprs.splice(emptyOwn, 0, `meta l4proto ${protoName}`);
-    notes.push(`iptables-translate 1.8.9 drops the protocol of -p ${protoName} -m ${protoName} without options (the rule would match every protocol)`);
+    notes.push(`iptables-translate 1.8.9 prints nothing for this -m ${protoName}, which drops the protocol: the rule would match every protocol`);
   }
 
   const t = r.target;
@@ -107,7 +110,7 @@ export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
     const x = t.module.xlate(t.options, ctx);
     if ('untranslatable' in x) return { ok: false, reason: `-j ${t.module.name}: ${x.untranslatable}` };
     action = x.nft;
-    terminal = TERMINAL_TARGETS.has(t.module.name) || / (accept|drop)$/.test(x.nft);
+    terminal = TERMINAL_TARGETS.has(t.module.name);
     if (x.note) notes.push(x.note);
   }
   return { ok: true, exprs, action, terminal, comment, notes };

@@ -3,19 +3,10 @@ import type { Rule } from '../engine/model/ruleset';
 import { formatRuleSpec } from '../engine/print/save';
 import { tokenize } from '../engine/parse/tokens';
 
-export interface Written {
-  /// The arguments as iptables received them (quotes removed), from the command word on.
-  args: string[];
-  insert: boolean;
-  /// `-I CHAIN N`: N (null for -A, or -I without a number).
-  position: number | null;
-}
-
-const INSERT = new Set(['-I', '--insert']);
-const COMMAND = /^(-[AIRD]|--append|--insert|--replace|--delete)$/;
-
-export function written(r: Rule, source: string | undefined): Written {
-  if (source === undefined) return { args: ['-A', r.chain, ...formatRuleSpec(r).split(' ').filter(Boolean)], insert: false, position: null };
+/// The arguments as iptables received them (quotes removed), from the command on, without `-t TABLE`
+/// (compat prints its own): what iptables-translate echoes for a rule it cannot translate.
+export function writtenArgs(r: Rule, source: string | undefined): string[] {
+  if (source === undefined) return ['-A', r.chain, ...formatRuleSpec(r).split(' ').filter(Boolean)];
   const text = source.slice(r.span.from, r.span.to);
   let toks: string[];
   try {
@@ -23,19 +14,24 @@ export function written(r: Rule, source: string | undefined): Written {
   } catch {
     toks = text.split(/\s+/);
   }
-  const ci = toks.findIndex((t) => COMMAND.test(t));
-  // Scripts: drop `iptables` and what precedes the first option (getopt permutes, the command may
-  // come after -t); keep `-t TABLE` out, compat prints its own.
   const args: string[] = [];
-  const start = toks.findIndex((t) => t.startsWith('-'));
-  for (let i = Math.max(start, 0); i < toks.length; i++) {
-    if ((toks[i] === '-t' || toks[i] === '--table') && i + 1 < toks.length) {
-      i++;
-      continue;
-    }
-    args.push(toks[i]);
+  // Scripts: what precedes the first option is the program (`iptables`, `sudo iptables`, `$IPT`).
+  for (let i = Math.max(toks.findIndex((t) => t.startsWith('-')), 0); i < toks.length; i++) {
+    if ((toks[i] === '-t' || toks[i] === '--table') && i + 1 < toks.length) i++;
+    else args.push(toks[i]);
   }
-  const insert = ci >= 0 && INSERT.has(toks[ci]);
-  const position = insert && /^\d+$/.test(toks[ci + 2] ?? '') ? Number(toks[ci + 2]) : null;
-  return { args, insert, position };
+  return args;
+}
+
+const INSERT = /(?:^|\s)(?:-I|--insert)\s+\S+(?:\s+(\d+)(?=\s|$))?/;
+const ANY_INSERT = /(?:^|\s)(?:-I|--insert)\s/;
+
+/// `-I CHAIN [N]` of each rule: the position (1 without N), null for any other command. One look at
+/// the whole source first: most have no -I at all.
+export function insertPositions(source: string | undefined): (r: Rule) => number | null {
+  if (source === undefined || !ANY_INSERT.test(source)) return () => null;
+  return (r) => {
+    const m = INSERT.exec(source.slice(r.span.from, r.span.to));
+    return m ? Number(m[1] ?? 1) : null;
+  };
 }

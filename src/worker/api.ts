@@ -14,6 +14,9 @@ import type { GeneratedResult, PacketResult, TraceStep } from '../engine/model/t
 import { MATCHES, TARGETS } from '../engine/modules/registry';
 import type { Module } from '../engine/modules/types';
 import { encodeShareLink, type SharedState } from '../share/share-link';
+import type { NftMode, NftPreview } from './nft-preview';
+
+export type { NftMode, NftPreview } from './nft-preview';
 
 /// Diagnostics past this many are counted, not sent.
 export const MAX_DIAGNOSTICS = 1000;
@@ -144,8 +147,10 @@ function listing(rs: Ruleset, program: Program, table: TableName): string {
 let report: ProgressHook | undefined;
 // The last run, for `fullText`: the worker serves one playground.
 let last: { ruleset: Ruleset; program: Program; counters: string } | null = null;
-// The rules text of the last run: a share link of the same rules need not carry megabytes across again.
+// The rules text of the last run: a share link or a translation of the same rules need not carry
+// megabytes across again.
 let lastRules: string | null = null;
+let lastSets: Scenario['sets'];
 
 export const api = {
   /// Where `run` reports its phases: one callback for the worker's lifetime (a callback per call would
@@ -164,6 +169,7 @@ export const api = {
   run(scenario: Scenario, opts: { seed?: number } = {}): RunOutput {
     const start = performance.now();
     lastRules = scenario.rules ?? '';
+    lastSets = scenario.sets;
     report?.('parse');
     const { ruleset, diagnostics, format } = parseRuleset(scenario.rules ?? '');
     const out: RunOutput = {
@@ -194,6 +200,18 @@ export const api = {
   fullText(kind: TextKind): string {
     if (!last) return '';
     return kind === 'save' ? last.counters : listing(last.ruleset, last.program, kind);
+  },
+
+  /// The nftables translation of a ruleset, line by line with the source line of each rule. Without
+  /// `rules`, those of the last run (null when this worker has none: send them).
+  async translate(mode: NftMode, rules: string | null = null, sets?: Scenario['sets']): Promise<NftPreview | { needRules: true }> {
+    const source = rules ?? lastRules;
+    if (source === null) return { needRules: true };
+    // A fresh parse: the preview marks the rules' counters, and the last run's must stay as they are.
+    const { ruleset } = parseRuleset(source);
+    // The translator is loaded on first use: the worker starts without it.
+    const { nftPreview } = await import('./nft-preview');
+    return nftPreview(ruleset, mode, source, rules === null ? lastSets : sets);
   },
 
   vocabulary(): Vocabulary {

@@ -51,11 +51,25 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
   it('loads each gallery example with its verdicts', async () => {
     const page = await open();
     for (const ex of EXAMPLES) {
-      await page.locator('header select').selectOption(ex.id);
+      await page.getByRole('button', { name: 'Examples…' }).click();
+      await page.locator(`.gallery [data-example="${ex.id}"]`).click();
       await expect.poll(() => fates(page)).toEqual(ex.fates);
-      expect(await page.locator('.notice').textContent()).toContain(ex.title);
+      expect(await page.locator('.story h2').textContent()).toBe(ex.title);
       expect(await page.locator('.diagnostics .summary').textContent()).toContain('no problems');
     }
+    // The story links to its other half (the fix, or the state before), and survives a share link.
+    await page.getByRole('button', { name: 'Examples…' }).click();
+    await page.locator('.gallery [data-example="missing-established"]').click();
+    await page.locator('.story .related').click();
+    await expect.poll(() => page.locator('.story h2').textContent()).toBe('ESTABLISHED,RELATED first');
+    await expect.poll(() => fates(page)).toEqual(EXAMPLES.find((e) => e.id === 'missing-established-fixed')!.fates);
+    // LOG before DROP: the step of the LOG rule shows the kernel's log line.
+    await page.getByRole('button', { name: 'Examples…' }).click();
+    await page.locator('.gallery [data-example="log-before-drop"]').click();
+    await expect.poll(() => fates(page)).toEqual(['delivered', 'dropped', 'dropped']);
+    await page.locator('.packets .pick').nth(1).click();
+    await page.locator('.steps li', { hasText: 'LOG' }).first().click();
+    await expect.poll(() => page.locator('.detail').textContent()).toMatch(/IPT-DEBUG: IN=eth0/);
     await page.context().close();
   });
 
@@ -136,6 +150,38 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     }
     expect(positions.some((p) => p > 0)).toBe(true);
     expect(positions.every((p) => Number.isInteger(p))).toBe(true);
+    await page.context().close();
+  });
+
+  it('previews the nftables translation rule to rule, lazily loaded', async () => {
+    const page = await open();
+    const scripts = new Set<string>();
+    page.on('request', (r) => r.resourceType() === 'script' && scripts.add(new URL(r.url()).pathname));
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    expect([...scripts].some((s) => /NftPreview/.test(s))).toBe(false);
+    // A rule nftables cannot express, to see it flagged.
+    await page.locator('.cm-line').nth(4).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('-A INPUT -p tcp -m string --string "GET /admin" --algo bm -j DROP');
+    await page.getByRole('tab', { name: 'nftables' }).click();
+    const folded = page.locator('.nft [data-out]', { hasText: 'tcp dport { 22, 80, 443 } accept' });
+    await folded.waitFor();
+    expect([...scripts].some((s) => /NftPreview/.test(s))).toBe(true);
+    // Hover the folded nft rule: its three iptables rules light up, and the other way round.
+    await folded.hover();
+    expect(await page.locator('.nft [data-src].lit .num').allTextContents()).toEqual(['8', '9', '10']);
+    await page.locator('.nft [data-src="9"]').hover();
+    expect(await page.locator('.nft [data-out].lit').textContent()).toContain('tcp dport { 22, 80, 443 } accept');
+    const flagged = page.locator('.nft [data-src="6"]');
+    expect(await flagged.getAttribute('class')).toContain('failed');
+    expect(await flagged.textContent()).toMatch(/no string match/);
+    expect(await page.locator('.nft .untranslated').textContent()).toMatch(/line 6/);
+    // compat: one nft command per iptables rule.
+    await page.getByRole('button', { name: /^compat/ }).click();
+    const compat = page.locator('.nft [data-out]', { hasText: 'add rule ip filter INPUT tcp dport 22 counter accept' });
+    await compat.waitFor();
+    expect(await compat.getAttribute('data-from')).toBe('8');
     await page.context().close();
   });
 

@@ -41,9 +41,15 @@ export function commandCase(cmd: string): CommandResult {
   const err = diagnostics.find((d) => d.severity === 'error');
   if (err) return { error: err.message };
   const compat = translateRuleset(ruleset, { mode: 'compat', source });
+  // `-N X` alone: iptables-translate prints the chain it adds.
+  const newChain = /\s(?:-N|--new-chain)\s+(\S+)/.exec(cmd)?.[1];
+  if (newChain && !c) {
+    const line = compat.text.split('\n').find((l) => l === `add chain ip ${table} ${newChain}`) ?? '';
+    return { compat: line, compatText: compat.text, idiomatic: translateRuleset(ruleset, { mode: 'idiomatic', source }).text, notes: [], untranslated: false };
+  }
   const idiomatic = translateRuleset(ruleset, { mode: 'idiomatic', source });
   return {
-    compat: statements(compat.text).map((l) => l.replace(/ $/, '')).join(' ; '),
+    compat: statements(compat.text).map((l) => l.trimEnd()).join(' ; '),
     compatText: compat.text,
     idiomatic: idiomatic.text,
     notes: compat.text.split('\n').filter((l) => l.startsWith('# nfplay: ')).map((l) => l.slice(10)),

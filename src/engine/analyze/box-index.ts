@@ -11,11 +11,55 @@ export interface Entry<T> {
   seq: number;
 }
 
-const point = (s: Ivals | undefined) => (s && s.length === 2 && s[0] === s[1] ? s[0] : null);
+
+/// Address buckets, finest first: exact address, /24, /16, /8 (as shifts of the address).
+const SHIFTS = [0, 8, 16, 24];
+
+class AddrLevels<T> {
+  private levels = SHIFTS.map(() => ({ map: new Map<number, Entry<T>[]>(), keys: [] as number[] }));
+
+  /// Files the entry under the finest bucket holding its whole range; false when none does.
+  add(s: Ivals | undefined, e: Entry<T>): boolean {
+    if (!s || s.length !== 2) return false;
+    for (let i = 0; i < SHIFTS.length; i++) {
+      const k = s[0] >>> SHIFTS[i];
+      if (k !== s[1] >>> SHIFTS[i]) continue;
+      const { map, keys } = this.levels[i];
+      const l = map.get(k);
+      if (l) l.push(e);
+      else {
+        map.set(k, [e]);
+        keys.splice(lowerBound(keys, k), 0, k);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  collect(q: Ivals | undefined, out: Entry<T>[]): void {
+    const lo = q && q.length ? q[0] : 0;
+    const hi = q && q.length ? q[q.length - 1] : 0xffffffff;
+    this.levels.forEach(({ map, keys }, i) => {
+      const b = hi >>> SHIFTS[i];
+      for (let j = lowerBound(keys, lo >>> SHIFTS[i]); j < keys.length && keys[j] <= b; j++) out.push(...map.get(keys[j])!);
+    });
+  }
+}
+
+function lowerBound(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 export class BoxIndex<T> {
-  private byDst = new Map<number, Entry<T>[]>();
-  private bySrc = new Map<number, Entry<T>[]>();
+  private byDst = new AddrLevels<T>();
+  private bySrc = new AddrLevels<T>();
   private wide: Entry<T>[] = [];
   private all: Entry<T>[] = [];
   /// How many boxes constrain each field: a rewrite of a field nobody constrains changes nothing.
@@ -37,11 +81,7 @@ export class BoxIndex<T> {
     box.forEach((s, d) => {
       if (s !== undefined) this.constrained[d]++;
     });
-    const dst = point(box[D.dst] as Ivals | undefined);
-    const src = point(box[D.src] as Ivals | undefined);
-    if (dst !== null) push(this.byDst, dst, e);
-    else if (src !== null) push(this.bySrc, src, e);
-    else this.wide.push(e);
+    if (!this.byDst.add(box[D.dst] as Ivals | undefined, e) && !this.bySrc.add(box[D.src] as Ivals | undefined, e)) this.wide.push(e);
   }
 
   touches(dims: Iterable<number>): boolean {
@@ -51,27 +91,21 @@ export class BoxIndex<T> {
 
   /// Entries that meet `box`, in insertion order.
   meeting(box: Box): Entry<T>[] {
-    const dst = point(box[D.dst] as Ivals | undefined);
-    const src = point(box[D.src] as Ivals | undefined);
-    let cands: Entry<T>[];
-    if (dst === null && src === null) cands = this.all;
-    else {
-      cands = [...this.wide];
-      if (dst !== null) cands.push(...(this.byDst.get(dst) ?? []));
-      else for (const l of this.byDst.values()) cands.push(...l);
-      if (src !== null) cands.push(...(this.bySrc.get(src) ?? []));
-      else for (const l of this.bySrc.values()) cands.push(...l);
-      cands.sort((x, y) => x.seq - y.seq);
-    }
+    const cands: Entry<T>[] = [...this.wide];
+    this.byDst.collect(box[D.dst] as Ivals | undefined, cands);
+    this.bySrc.collect(box[D.src] as Ivals | undefined, cands);
+    if (cands.length > 1) cands.sort((x, y) => x.seq - y.seq);
     return cands.filter((e) => this.alg.meets(e.box, box));
   }
 
-  /// The boxes of `a` that no entry covers, and the tags of the entries that met them.
-  minus(a: readonly Box[]): { rest: Box[]; by: T[] } {
+  /// The boxes of `a` that no entry covers, and the tags of the entries that met them; null when more than
+  /// `budget` entries meet a box (subtracting thousands of boxes one by one fragments quadratically).
+  minus(a: readonly Box[], budget = Infinity): { rest: Box[]; by: T[] } | null {
     const by = new Set<T>();
     const rest: Box[] = [];
     for (const b of a) {
       const hits = this.meeting(b);
+      if (hits.length > budget) return null;
       for (const h of hits) by.add(h.tag);
       rest.push(...(hits.length ? this.alg.subtractAll([b], hits.map((h) => h.box)) : [b]));
     }

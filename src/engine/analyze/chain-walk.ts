@@ -4,7 +4,7 @@
 // match. A rewrite (MARK, TOS ...) makes what was known about the rewritten fields void from there on.
 import type { Chain, Rule, Ruleset, TableName } from '../model/ruleset';
 import { DIMS, type Algebra, type Box } from './box';
-import { BoxIndex } from './box-index';
+import { BoxIndex, volume } from './box-index';
 import type { RuleSpaces } from './rule-space';
 import { effectOf } from './targets';
 
@@ -34,10 +34,14 @@ export interface RuleFacts {
 
 type Tag = Rule;
 
+const MINUS_BUDGET = 256;
+
 export class ChainWalk {
   private facts = new Map<Chain, ChainFacts>();
   private busy = new Set<Chain>();
   readonly rules = new Map<Rule, RuleFacts>();
+  /// The packets each rule surely stops (for naming the fewest rules that shadow another).
+  readonly stops = new Map<Rule, Box[]>();
 
   constructor(readonly ruleset: Ruleset, readonly alg: Algebra, readonly spaces: RuleSpaces) {}
 
@@ -71,10 +75,13 @@ export class ChainWalk {
       this.rules.set(rule, rf);
       if (rf.neverMatches) return;
       const sure = stopUnder.covers(sp.over);
-      if (sure.covered) rf.shadowedBy = sure.by;
+      if (sure.covered) rf.shadowedBy = this.fewest(sp.over, sure.by);
       else {
+        // "May" only when rules whose matching depends on history or time (or is not analysed) stand in the
+        // way; coverage that is only lost to a rewrite says nothing.
         const maybe = stopOver.covers(sp.over);
-        if (maybe.covered) rf.mayShadowedBy = maybe.by;
+        const uncertain = maybe.by.filter((r) => this.spaces.of(r).may.length);
+        if (maybe.covered && uncertain.length) rf.mayShadowedBy = uncertain;
       }
       const eff = effectOf(rule);
       // In the chain-entry terms of `decided`: what is known of rewritten fields no longer holds.
@@ -82,10 +89,13 @@ export class ChainWalk {
       const entryOver = (bs: Box[]) => (rewritten.size ? bs.map((b) => alg.widen(b, rewritten)) : bs);
       const stop = (under: Box[], over: Box[], decides: { under: Box[]; over: Box[] } | null) => {
         if (decides) {
-          // Surely decided here: surely matched, and surely not stopped before.
-          decidedUnder.push(...entryUnder(stopOver.size && decides.under.length ? stopOver.minus(decides.under).rest : decides.under));
+          // Surely decided here: surely matched, and surely not stopped before. Past the budget, claim nothing:
+          // an under-approximation may always shrink.
+          const sure = stopOver.size && decides.under.length ? stopOver.minus(decides.under, MINUS_BUDGET)?.rest ?? [] : decides.under;
+          decidedUnder.push(...entryUnder(sure));
           decidedOver.push(...entryOver(decides.over));
         }
+        if (under.length) this.stops.set(rule, under);
         for (const b of under) stopUnder.add(b, rule);
         for (const b of over) stopOver.add(b, rule);
       };
@@ -124,6 +134,35 @@ export class ChainWalk {
     for (const d of dims) rewritten.add(d);
     setU(u.rewritten(dims, 'forget'));
     setO(o.rewritten(dims, 'widen'));
+  }
+
+  /// The fewest of `rules` (greedily, largest share first) whose stopped packets cover `target`, in rule order.
+  private fewest(target: Box[], rules: Rule[]): Rule[] {
+    const alg = this.alg;
+    let rest = target;
+    const chosen: Rule[] = [];
+    const left = new Set(rules);
+    while (rest.length && left.size) {
+      let best: Rule | null = null;
+      let bestVol = -1;
+      for (const r of left) {
+        let v = 0;
+        for (const b of this.stops.get(r) ?? []) for (const x of rest) {
+          const i = alg.intersect(x, b);
+          if (i) v += volume(alg, i);
+        }
+        if (v > bestVol) {
+          bestVol = v;
+          best = r;
+        }
+      }
+      if (!best || bestVol <= 0) break;
+      left.delete(best);
+      chosen.push(best);
+      rest = alg.subtractAll(rest, this.stops.get(best) ?? []);
+    }
+    // Volumes are floats: should the greedy pick stall, name them all rather than too few.
+    return rest.length ? rules : chosen.sort((a, b) => rules.indexOf(a) - rules.indexOf(b));
   }
 
   /// Walks every chain of every table (built-in first), so each rule has its facts.

@@ -160,8 +160,8 @@ export interface MatchModule<O = any, S = any> extends ModuleBase<O> {
   /// The match depends on history or time (limit, recent ...): analysis says "may" for it.
   stateful?: boolean;
   /// The packets the match can match, as a formula over packet fields, for the exact analysis
-  /// (src/engine/analyze). Absent: the analysis cannot describe it and says "may" for rules using it.
-  space?(o: O): Space;
+  /// (src/engine/analyze). Absent, or null for these options: the analysis says "may" for rules using it.
+  space?(o: O): Space | null;
 }
 
 /// Packet fields the analysis reasons about. `icmp` is type * 256 + code; `fragment` is 1 for a later

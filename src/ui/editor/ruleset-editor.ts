@@ -4,13 +4,16 @@ import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
-import { EditorState, StateEffect, StateField, type Extension, type Range } from '@codemirror/state';
+import { Annotation, EditorState, StateEffect, StateField, type Extension, type Range, type Text } from '@codemirror/state';
 import { Decoration, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
 import type { Diagnostic } from '../../engine/model/span';
 import { iptablesCompletion, iptablesHover, type CompletionData } from './iptables-completion';
 import { iptablesHighlight, iptablesLanguage } from './iptables-language';
 
 const setDeciding = StateEffect.define<{ from: number; to: number } | null>();
+
+/// A change that came from the state (an example, a link, a file): not an edit to report back.
+const fromState = Annotation.define<boolean>();
 
 const decidingLine = Decoration.line({ class: 'cm-deciding-rule' });
 
@@ -57,7 +60,7 @@ const theme = EditorView.theme({
 export interface RulesetEditorOptions {
   parent: HTMLElement;
   doc: string;
-  /// Called on every change; read the text when needed (it can be megabytes).
+  /// Called on every edit made in the editor (not on `setText`); read the text when needed (it can be megabytes).
   onChange: () => void;
   readOnly?: boolean;
   label?: string;
@@ -76,15 +79,28 @@ export function createRulesetEditor(opts: RulesetEditorOptions): EditorView {
     EditorState.readOnly.of(opts.readOnly ?? false),
     EditorView.editable.of(!opts.readOnly),
     EditorView.updateListener.of((u) => {
-      if (u.docChanged) opts.onChange();
+      if (u.docChanged && !u.transactions.every((tr) => tr.annotation(fromState))) opts.onChange();
     }),
   ];
   return new EditorView({ parent: opts.parent, state: EditorState.create({ doc: opts.doc, extensions }) });
 }
 
+/// The document's text. A big one is read in slices of about a megabyte, yielding to the page between
+/// them, and joined once (a flat string: sending a rope to the worker would flatten it there and then).
+export async function readText(doc: Text, slice = 1 << 20): Promise<string> {
+  if (doc.length <= slice) return doc.toString();
+  const parts: string[] = [];
+  for (let from = 0; from < doc.length; from += slice) {
+    parts.push(doc.sliceString(from, Math.min(doc.length, from + slice)));
+    await new Promise((ok) => setTimeout(ok));
+  }
+  return parts.join('');
+}
+
 /// Replaces the text when it differs (an example or link loaded), keeping undo history.
 export function setText(view: EditorView, text: string) {
-  if (view.state.doc.toString() !== text) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  if (view.state.doc.length !== text.length || view.state.doc.toString() !== text)
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, annotations: fromState.of(true) });
 }
 
 export function showDiagnostics(view: EditorView, diagnostics: readonly Diagnostic[]) {

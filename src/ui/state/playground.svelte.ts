@@ -3,19 +3,23 @@
 // mutated). Selection and playback are plain UI state beside it.
 import type { PacketSpec, Scenario } from '../../engine/model/scenario';
 import type { SharedState } from '../../share/share-link';
-import { EngineClient, type PacketView, type Progress, type RunOutput, type TextKind, type Vocabulary } from '../../worker/client';
+import { EngineClient, type NftMode, type NftPreview, type PacketView, type Progress, type RunOutput, type TextKind, type Vocabulary } from '../../worker/client';
 import { buildFrames, stepAtOrBefore, type Frame } from '../diagram/frames';
-import { DEFAULT_EXAMPLE } from '../examples';
+import { DEFAULT_EXAMPLE, findExample, type Example } from '../examples';
 import { Playback } from './playback.svelte';
 
-export type View = 'steps' | 'verdicts' | 'listing' | 'save';
-export const VIEWS: readonly View[] = ['steps', 'verdicts', 'listing', 'save'];
+export type View = 'steps' | 'verdicts' | 'listing' | 'save' | 'nft';
+export const VIEWS: readonly View[] = ['steps', 'verdicts', 'listing', 'save', 'nft'];
 
 export interface UiState {
   packet?: number;
   generated?: number | null;
   step?: number;
   view?: View;
+  /// The gallery example the scenario came from: its story is shown beside it.
+  example?: string;
+  /// The nftables preview's flavour.
+  nft?: NftMode;
 }
 
 export interface Notice {
@@ -34,6 +38,9 @@ export class Playground {
   /// Index into the selected packet's generated packets (a REJECT's reply), or null for the packet itself.
   generated = $state<number | null>(null);
   view = $state<View>('steps');
+  /// The gallery example whose story is shown (it stays while the scenario is edited, until dismissed).
+  example = $state.raw<Example | null>(null);
+  nftMode = $state<NftMode>('idiomatic');
   /// Module names, options and their help for the editor's completion and hover.
   vocabulary = $state.raw<Vocabulary | null>(null);
   readonly playback = new Playback();
@@ -43,6 +50,8 @@ export class Playground {
   // Which edit of the rules text the result describes: comparing megabyte strings on every frame is not free.
   #rulesVersion = $state(0);
   #resultVersion = $state(-1);
+  // Which edit's rules the worker was last sent: it keeps them, so a share link need not send them again.
+  #sentVersion = -1;
 
   readonly embed: boolean;
   /// Embed options: show the ruleset (`?embed&editor`), and let no one edit it (`&readonly`).
@@ -76,9 +85,20 @@ export class Playground {
     this.selected = Number.isInteger(u.packet) && u.packet! >= 0 ? u.packet! : 0;
     this.generated = Number.isInteger(u.generated) ? u.generated! : null;
     if (u.view && VIEWS.includes(u.view)) this.view = u.view;
+    if (u.nft === 'compat' || u.nft === 'idiomatic') this.nftMode = u.nft;
+    this.example = typeof u.example === 'string' ? (findExample(u.example) ?? null) : null;
     // Without a step of its own, something new opens on its verdict.
     this.#restoreStep = Number.isInteger(u.step) ? u.step! : Infinity;
     this.edit(scenario as Scenario);
+  }
+
+  /// Opens a gallery example on its first packet's verdict, with its story.
+  loadExample(ex: Example) {
+    this.load({ ...ex.scenario, ui: { example: ex.id, view: this.view } });
+  }
+
+  dismissStory() {
+    this.example = null;
   }
 
   select(packet: number, generated: number | null = null) {
@@ -138,17 +158,31 @@ export class Playground {
     return this.#client.call('fullText', kind);
   }
 
+  /// The nftables translation of the rules of the last run (null when superseded).
+  async translate(mode: NftMode): Promise<NftPreview | null> {
+    const p = await this.#client.call('translate', mode, null);
+    if (p && 'needRules' in p) {
+      const again = await this.#client.call('translate', mode, this.scenario.rules, this.scenario.sets);
+      return again && !('needRules' in again) ? again : null;
+    }
+    return p;
+  }
+
   /// What a share link carries.
   get shared(): SharedState {
     const ui: UiState = { packet: this.selected, step: this.playback.index, view: this.view };
     if (this.generated !== null) ui.generated = this.generated;
+    if (this.example) ui.example = this.example.id;
+    if (this.view === 'nft') ui.nft = this.nftMode;
     return { ...this.scenario, ui };
   }
 
   async #run() {
     try {
       const version = this.#rulesVersion;
-      const out = await this.#client.call('run', this.scenario);
+      const pending = this.#client.call('run', this.scenario);
+      this.#sentVersion = version;
+      const out = await pending;
       if (!out) return;
       // Where the playback was: at the end (the verdict) it stays at the end, elsewhere it keeps its place.
       const wasAtEnd = this.playback.length === 0 || this.playback.atEnd;
@@ -173,10 +207,10 @@ export class Playground {
     this.#client.call('vocabulary').then((v) => v && (this.vocabulary = v), () => {});
   }
 
-  /// The share link's fragment for a state, made in the worker. While the result is fresh the worker
-  /// already holds these rules, so they are not sent again.
+  /// The share link's fragment for a state, made in the worker. The worker keeps the rules of the last
+  /// run it was sent (its messages are handled in order), so they are not sent again.
   async encodeLink(state: SharedState): Promise<string | null> {
-    if (this.fresh && state.rules === this.scenario.rules) {
+    if (this.#sentVersion === this.#rulesVersion && state.rules === this.scenario.rules) {
       const link = await this.#client.call('shareLink', { ...state, rules: '' }, true);
       if (link) return link;
     }

@@ -80,8 +80,8 @@ export const addrtype: MatchModule<AddrtypeOptions> = {
   xlate(o) {
     const parts: string[] = [];
     const iif = o.limitIn ? ' . iif' : o.limitOut ? ' . oif' : '';
-    if (o.src) parts.push(`fib saddr${iif} type ${o.srcInv ? '!= ' : ''}${o.src.length > 1 ? `{ ${o.src.map((t) => t.toLowerCase()).join(', ')} }` : o.src[0].toLowerCase()}`);
-    if (o.dst) parts.push(`fib daddr${iif} type ${o.dstInv ? '!= ' : ''}${o.dst.length > 1 ? `{ ${o.dst.map((t) => t.toLowerCase()).join(', ')} }` : o.dst[0].toLowerCase()}`);
-    return { nft: parts.join(' ') };
+    if (o.src) parts.push(`fib saddr${iif} type ${o.srcInv ? '!= ' : ''}${o.src.length > 1 ? `{ ${TYPES.filter((t) => o.src!.includes(t)).map((t) => t.toLowerCase()).join(', ')} }` : o.src[0].toLowerCase()}`);
+    if (o.dst) parts.push(`fib daddr${iif} type ${o.dstInv ? '!= ' : ''}${o.dst.length > 1 ? `{ ${TYPES.filter((t) => o.dst!.includes(t)).map((t) => t.toLowerCase()).join(', ')} }` : o.dst[0].toLowerCase()}`);
+    return o.src && o.dst ? { nft: parts.join(' '), note: 'iptables-translate 1.8.9 drops --dst-type when --src-type is given' } : { nft: parts.join(' ') };
   },
 };

@@ -24,6 +24,7 @@ export const comment: MatchModule<CommentOptions> = {
     return { text };
   },
   match: () => true,
+  space: () => ({ all: [] }),
   save: (o) => `--comment ${quote(o.text)}`,
   list: (o) => `/* ${o.text} */`,
   xlate: (o) => ({ nft: `comment ${quote(o.text)}` }),

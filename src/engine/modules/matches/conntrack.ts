@@ -1,6 +1,6 @@
 // -m conntrack: the connection the packet belongs to (libxt_conntrack, revision 3): its state, status,
 // original and reply tuples, remaining lifetime and the packet's direction.
-import type { MatchModule } from '../types';
+import type { CtStateName, MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { formatIPv4, looksLikeHostname, maskToPrefix, parseIPv4, prefixToMask } from '../../model/addr';
 import type { Conn } from '../../model/conntrack';
@@ -222,6 +222,17 @@ export const conntrack: MatchModule<ConntrackOptions> = {
     };
     return `ct${k} ${have[k]} ${x.inv ? 'matches' : 'does not match'} ${value(k, x.v)}`;
   },
+  // Exact for --ctstate alone; the other clauses read the connection's tuples, which packets do not show.
+  space(o) {
+    if (!o.state || o.dir || ORDER.slice(1).some((k) => o[k])) return null;
+    const named = o.state.v.filter((s): s is CtStateName => s !== 'SNAT' && s !== 'DNAT');
+    const nat = [...(o.state.v.includes('SNAT') ? [1, 3] : []), ...(o.state.v.includes('DNAT') ? [2, 3] : [])];
+    const s: Space = {
+      any: [{ field: 'ctstate', states: named },
+        { all: [{ field: 'ctstate', states: ['NEW', 'RELATED', 'ESTABLISHED'] }, { field: 'ctnat', ranges: nat.map((v) => ({ min: v, max: v })) }] }],
+    };
+    return o.state.inv ? { not: s } : s;
+  },
   save(o) {
     const out = ORDER.filter((k) => o[k]).map((k) => `${not(o[k]!.inv)}--ct${k} ${value(k, o[k]!.v)}`);
     if (o.dir) out.push(`--ctdir ${o.dir}`);
@@ -232,31 +243,39 @@ export const conntrack: MatchModule<ConntrackOptions> = {
     if (o.dir) out.push(`ctdir ${o.dir}`);
     return out.join(' ');
   },
-  xlate(o) {
+  xlate(o, ctx) {
+    // In iptables-translate's order: direction, protocol, state, status, expiration, addresses, ports.
     const parts: string[] = [];
+    let note: string | undefined;
     const neq = (x: Opt<unknown>) => (x.inv ? '!= ' : '');
+    // State and status are flags: iptables-translate negates them with `!` (no flag set).
+    const not = (x: Opt<unknown>) => (x.inv ? (ctx?.flavour === 'idiomatic' ? '!= ' : '! ') : '');
     const range = (r: Range) => (r.min === r.max ? String(r.min) : `${r.min}-${r.max}`);
-    if (o.state) parts.push(`ct state ${neq(o.state)}${value('state', o.state.v.filter((s) => s !== 'SNAT' && s !== 'DNAT')).toLowerCase()}`);
+    if (o.dir) parts.push(`ct direction ${o.dir.toLowerCase()}`);
+    if (o.proto) parts.push(`ct original protocol ${neq(o.proto)}${o.proto.v}`);
+    if (o.state) parts.push(`ct state ${not(o.state)}${value('state', o.state.v.filter((s) => s !== 'SNAT' && s !== 'DNAT')).toLowerCase()}`);
     if (o.state?.v.some((s) => s === 'SNAT' || s === 'DNAT')) {
       const nat = o.state.v.filter((s) => s === 'SNAT' || s === 'DNAT').map((s) => s.toLowerCase()).join(',');
-      if (o.state.v.length > 1) return { untranslatable: 'a --ctstate list mixing SNAT/DNAT with states has no single nftables expression' };
-      parts[parts.length - 1] = `ct status ${neq(o.state)}${nat}`;
+      if (o.state.v.some((s) => s !== 'SNAT' && s !== 'DNAT')) return { untranslatable: 'a --ctstate list mixing SNAT/DNAT with states has no single nftables expression' };
+      // A flag list matches any of its flags, as the --ctstate list does.
+      parts[parts.length - 1] = `ct status ${not(o.state)}${nat}`;
+      if (nat.includes(',')) note = 'iptables-translate 1.8.9 keeps only the first of SNAT,DNAT';
     }
-    if (o.proto) parts.push(`ct original protocol ${neq(o.proto)}${o.proto.v}`);
+    if (o.status) {
+      if (o.status.v === 0) return { untranslatable: '--ctstatus NONE matches no connection' };
+      parts.push(`ct status ${not(o.status)}${value('status', o.status.v).toLowerCase().replace('seen_reply', 'seen-reply')}`);
+    }
+    if (o.expire) parts.push(`ct expiration ${neq(o.expire)}${range(o.expire.v)}`);
     for (const [k, dir, f] of [['origsrc', 'original', 'saddr'], ['origdst', 'original', 'daddr'], ['replsrc', 'reply', 'saddr'], ['repldst', 'reply', 'daddr']] as const) {
       const x = o[k];
       if (x) parts.push(`ct ${dir} ${f} ${neq(x)}${maskToPrefix(x.v.mask) < 0 ? `& ${formatIPv4(x.v.mask)} == ${formatIPv4(x.v.addr & x.v.mask)}` : addr({ addr: (x.v.addr & x.v.mask) >>> 0, mask: x.v.mask })}`);
     }
+    if (ctx && !o.proto && !ctx.proto && (o.origsrcport || o.origdstport || o.replsrcport || o.repldstport))
+      return { untranslatable: 'nft reads a conntrack port only with its protocol: add --ctproto or -p' };
     for (const [k, dir, f] of [['origsrcport', 'original', 'proto-src'], ['origdstport', 'original', 'proto-dst'], ['replsrcport', 'reply', 'proto-src'], ['repldstport', 'reply', 'proto-dst']] as const) {
       const x = o[k];
       if (x) parts.push(`ct ${dir} ${f} ${neq(x)}${range(x.v)}`);
     }
-    if (o.status) {
-      if (o.status.v === 0) return { untranslatable: '--ctstatus NONE matches no connection' };
-      parts.push(`ct status ${neq(o.status)}${value('status', o.status.v).toLowerCase().replace('seen_reply', 'seen-reply')}`);
-    }
-    if (o.expire) parts.push(`ct expiration ${neq(o.expire)}${range(o.expire.v)}`);
-    if (o.dir) parts.push(`ct direction ${o.dir.toLowerCase()}`);
-    return { nft: parts.join(' ') };
+    return note ? { nft: parts.join(' '), note } : { nft: parts.join(' ') };
   },
 };

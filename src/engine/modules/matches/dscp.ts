@@ -1,5 +1,5 @@
 // -m dscp: the DiffServ code point, the upper six bits of the TOS byte (libxt_dscp).
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { not, parseUint } from '../values';
 
@@ -39,6 +39,10 @@ export const dscp: MatchModule<DscpOptions> = {
   },
   match: (pkt, o) => (pkt.tos >> 2 === o.dscp) !== o.inv,
   explain: (pkt, o) => `DSCP ${hex2(pkt.tos >> 2)} is ${o.inv ? '' : 'not '}${hex2(o.dscp)}`,
+  space(o) {
+    const s: Space = { field: 'tos', value: o.dscp << 2, mask: 0xfc };
+    return o.inv ? { not: s } : s;
+  },
   save: (o) => `${not(o.inv)}--dscp ${hex2(o.dscp)}`,
   list: (o) => `DSCP match ${o.inv ? '!' : ''}${hex2(o.dscp)}`,
   xlate: (o) => ({ nft: `ip dscp ${o.inv ? '!= ' : ''}${hex2(o.dscp)}` }),

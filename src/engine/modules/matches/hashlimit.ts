@@ -231,14 +231,27 @@ export const hashlimit: MatchModule<HashlimitOptions> = {
   },
   xlate(o, ctx) {
     if (o.rateMatch) return { untranslatable: '--hashlimit-rate-match has no nftables equivalent' };
-    const key = [o.mode.includes('srcip') ? `ip saddr${o.srcmask !== 32 ? ` and ${formatIPv4(prefixToMask(o.srcmask))}` : ''}` : '', o.mode.includes('dstip') ? `ip daddr${o.dstmask !== 32 ? ` and ${formatIPv4(prefixToMask(o.dstmask))}` : ''}` : '',
-      o.mode.includes('srcport') ? 'th sport' : '', o.mode.includes('dstport') ? 'th dport' : ''].filter(Boolean).join(' . ');
-    const rate = isBytes(o.rate) ? `${o.rate.text.replace(/\/.*$/, '').replace(/b$/i, 'bytes')}/second` : `${o.rate.count}/${o.rate.unit}`;
-    const burst = o.burst === null ? '' : typeof o.burst === 'string' ? ` burst ${o.burst.replace(/b$/i, 'bytes')}` : ` burst ${o.burst} packets`;
+    const mask = (bits: number) => (bits !== 32 ? ` and ${formatIPv4(prefixToMask(bits))}` : '');
+    // iptables-translate's key order: destination before source.
+    const l4 = ({ 6: 'tcp', 17: 'udp', 33: 'dccp', 132: 'sctp', 136: 'udplite' } as Record<number, string>)[ctx?.proto ?? 0] ?? 'th';
+    const key = [o.mode.includes('dstip') ? `ip daddr${mask(o.dstmask)}` : '', o.mode.includes('dstport') ? `${l4} dport` : '',
+      o.mode.includes('srcip') ? `ip saddr${mask(o.srcmask)}` : '', o.mode.includes('srcport') ? `${l4} sport` : ''].filter(Boolean).join(' . ');
+    const bytes = (t: string) => t.replace(/^(\d+)(b|kb|mb)$/i, (_, n, u: string) => `${n} ${u.toLowerCase() === 'b' ? 'bytes' : u.toLowerCase() === 'kb' ? 'kbytes' : 'mbytes'}`);
+    const rate = isBytes(o.rate) ? `${bytes(o.rate.text.replace(/\/.*$/, ''))}/second` : `${o.rate.count}/${o.rate.unit}`;
+    // The default burst (5) goes unsaid.
+    const burst = o.burst === null || o.burst === 5 ? '' : typeof o.burst === 'string' ? ` burst ${bytes(o.burst)}` : ` burst ${o.burst} packets`;
     const lim = `limit rate ${o.above ? 'over ' : ''}${rate}${burst}`;
-    if (!key) return { nft: lim };
+    // Without --hashlimit-mode every packet shares one bucket: a plain limit (1.8.9 leaves it untranslated).
+    if (!key) return { nft: lim, note: 'iptables-translate 1.8.9 leaves a hashlimit without --hashlimit-mode untranslated; with one bucket for all it is a plain limit' };
     const timeout = Math.max(1, Math.round(o.expire / 1000));
-    const name = ctx ? ctx.declare('set', o.name, `type ${keyType(o)}; flags dynamic,timeout; timeout ${timeout}s;`) : o.name;
+    // iptables-translate leaves out the timeout when it is 1 s, and takes a port for a TCP port.
+    if (ctx?.flavour !== 'idiomatic') {
+      const nft = `meter ${o.name} { ${key}${o.expire !== 1000 ? ` timeout ${timeout}s` : ''} ${lim} }`;
+      return l4 === 'th' && /port/.test(o.mode.join()) ? { nft, note: 'iptables-translate 1.8.9 keys the ports as tcp dport/sport even without -p tcp (other protocols would not match)' } : { nft };
+    }
+    // A dynamic set updated per packet is what `meter` stood for (nft 1.0 lists meters this way).
+    const type = key.split(' . ').map((k) => (k.startsWith('ip ') ? 'ipv4_addr' : 'inet_service')).join(' . ');
+    const name = ctx.declare('set', o.name, `type ${type}; size ${o.size || 65535}; flags dynamic,timeout; timeout ${timeout}s;`);
     return { nft: `update @${name} { ${key} ${lim} }` };
   },
 };

@@ -1,5 +1,5 @@
 // -m icmp --icmp-type: ICMP type and code (libxt_icmp). Loaded implicitly by `-p icmp --icmp-type ...`.
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { not } from '../values';
 import { findIcmpType, ICMP_TYPE_NAMES } from '../../model/icmp-types';
@@ -51,6 +51,10 @@ export const icmp: MatchModule<IcmpOptions> = {
   explain(pkt, o) {
     return `ICMP ${pkt.icmpType}/${pkt.icmpCode} is ${o.inv ? '' : 'not '}${format(o)}`;
   },
+  space(o) {
+    const type: Space = o.type === 0xff ? { all: [] } : { field: 'icmp', ranges: [{ min: (o.type << 8) | o.codeMin, max: (o.type << 8) | o.codeMax }] };
+    return { all: [{ field: 'fragment', ranges: [{ min: 0, max: 0 }] }, o.inv ? { not: type } : type] };
+  },
   save: (o) => `${not(o.inv)}--icmp-type ${format(o)}`,
   // iptables writes "icmptype 8" but "icmp !type 8": the `!` goes between the two words.
   list(o) {
@@ -58,9 +62,19 @@ export const icmp: MatchModule<IcmpOptions> = {
     return `icmp${o.inv ? ' !' : ''}type ${o.type}${code}`;
   },
   xlate(o) {
-    if (o.type === 0xff) return { nft: 'meta l4proto icmp' };
-    const name = ICMP_TYPE_NAMES.find((t) => t.type === o.type && t.codeMin === 0 && t.codeMax === 0xff)?.name;
-    const type = `icmp type ${o.inv ? '!= ' : ''}${name ?? o.type}`;
-    return { nft: o.codeMin === 0 && o.codeMax === 0xff ? type : `${type} icmp code ${o.codeMin}` };
+    // iptables-translate writes `any` as the protocol alone, where the header would have put it.
+    if (o.type === 0xff) return { nft: 'ip protocol icmp' };
+    // nft's names; iptables-translate 1.8.9 knows these (and not info-request/reply, 15 and 16).
+    const name = ['echo-reply', , , 'destination-unreachable', 'source-quench', 'redirect', , , 'echo-request', 'router-advertisement', 'router-solicitation',
+      'time-exceeded', 'parameter-problem', 'timestamp-request', 'timestamp-reply', , , 'address-mask-request', 'address-mask-reply'][o.type];
+    const whole = o.codeMin === 0 && o.codeMax === 0xff;
+    const type = `icmp type ${o.inv && whole ? '!= ' : ''}${name ?? o.type}`;
+    let nft = type;
+    if (!whole) {
+      if (o.inv) return { untranslatable: 'a negated ICMP type with a code is two conditions (nft has no negated pair)' };
+      nft += ` icmp code ${o.codeMin === o.codeMax ? o.codeMin : `${o.codeMin}-${o.codeMax}`}`;
+    }
+    // 1.8.9 translates only types it has a name for, with every code (ODDITIES C29).
+    return name && whole ? { nft } : { nft, note: 'iptables-translate 1.8.9 leaves an ICMP type without a name, or with a code, untranslated' };
   },
 };

@@ -1,5 +1,5 @@
 // -m iprange: source or destination in an address range a.b.c.d-e.f.g.h (libxt_iprange).
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { formatIPv4, parseIPv4 } from '../../model/addr';
 import { not } from '../values';
@@ -46,6 +46,15 @@ export const iprange: MatchModule<IprangeOptions> = {
   explain(pkt, o) {
     if (o.src && within(pkt.src, o.src) === o.srcInv) return `source ${formatIPv4(pkt.src)} is ${o.srcInv ? '' : 'not '}in ${fmt(o.src)}`;
     return `destination ${formatIPv4(pkt.dst)} is ${o.dstInv ? '' : 'not '}in ${fmt(o.dst!)}`;
+  },
+  space(o) {
+    const parts: Space[] = [];
+    for (const [field, r, inv] of [['src', o.src, o.srcInv], ['dst', o.dst, o.dstInv]] as const) {
+      if (!r) continue;
+      const s: Space = { field, ranges: [r] };
+      parts.push(inv ? { not: s } : s);
+    }
+    return { all: parts };
   },
   save(o) {
     const out: string[] = [];

@@ -1,5 +1,5 @@
 // -m length --length: the IP packet's total length (libxt_length).
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { formatRange, inRange, not, parseUint, type Range } from '../values';
 
@@ -28,7 +28,12 @@ export const length: MatchModule<LengthOptions> = {
   },
   match: (pkt, o) => inRange(pkt.length, o.range) !== o.inv,
   explain: (pkt, o) => `length ${pkt.length} is ${o.inv ? '' : 'not '}${o.range.min === o.range.max ? '' : 'in '}${formatRange(o.range)}`,
+  space(o) {
+    const s: Space = { field: 'length', ranges: [o.range] };
+    return o.inv ? { not: s } : s;
+  },
   save: (o) => `${not(o.inv)}--length ${formatRange(o.range)}`,
   list: (o) => `length ${o.inv ? '!' : ''}${formatRange(o.range)}`,
-  xlate: (o) => ({ nft: `ip length ${o.inv ? '!= ' : ''}${formatRange(o.range, '-')}` }),
+  // At the IPv4 hooks the packet's length (meta length) is the IP total length.
+  xlate: (o) => ({ nft: `meta length ${o.inv ? '!= ' : ''}${formatRange(o.range, '-')}` }),
 };

@@ -103,5 +103,6 @@ export const limit: MatchModule<LimitOptions, Bucket> = {
   explain: (_pkt, o) => `over the limit of ${formatRate(o.rate)} with a burst of ${o.burst}: the bucket is empty`,
   save: (o) => `--limit ${formatRate(o.rate)}${o.burst !== 5 ? ` --limit-burst ${o.burst}` : ''}`,
   list: (o) => `limit: avg ${formatRate(o.rate)} burst ${o.burst}`,
-  xlate: (o) => ({ nft: `limit rate ${o.rate.count}/${o.rate.unit}${o.burst !== 5 ? ` burst ${o.burst} packets` : ''}` }),
+  // iptables-translate writes the default burst (5) too.
+  xlate: (o) => ({ nft: `limit rate ${o.rate.count}/${o.rate.unit} burst ${o.burst} packets` }),
 };

@@ -1,5 +1,5 @@
 // -m mark --mark value[/mask]: the packet's mark (libxt_mark).
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { hex, not } from '../values';
 
@@ -40,7 +40,15 @@ export const mark: MatchModule<MarkOptions> = {
   },
   match: (pkt, o) => markTest(pkt.mark, o),
   explain: (pkt, o) => `mark ${hex(pkt.mark)} ${o.inv ? 'matches' : 'does not match'} ${formatMark(o)}`,
+  space(o) {
+    const s: Space = { field: 'mark', value: o.value, mask: o.mask };
+    return o.inv ? { not: s } : s;
+  },
   save: (o) => `${not(o.inv)}--mark ${formatMark(o)}`,
   list: (o) => `mark match ${not(o.inv)}${formatMark(o)}`,
-  xlate: (o) => ({ nft: o.mask === 0xffffffff ? `mark ${o.inv ? '!= ' : ''}${hex(o.value)}` : `mark and ${hex(o.mask)} ${o.inv ? '!=' : '=='} ${hex(o.value)}` }),
+  // iptables-translate writes the legacy `mark`; nft -o lists `meta mark`.
+  xlate(o, ctx) {
+    const k = ctx?.flavour === 'idiomatic' ? 'meta mark' : 'mark';
+    return { nft: o.mask === 0xffffffff ? `${k} ${o.inv ? '!= ' : ''}${hex(o.value)}` : `${k} and ${hex(o.mask)} ${o.inv ? '!=' : '=='} ${hex(o.value)}` };
+  },
 };

@@ -1,5 +1,5 @@
 // -m multiport: up to 15 ports or ranges in one rule (libxt_multiport, revision 1).
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { formatRange, inRange, not, parsePortRange, type Range } from '../values';
 
@@ -46,12 +46,24 @@ export const multiport: MatchModule<MultiportOptions> = {
     const v = o.which === 'sports' ? `sport ${pkt.sport}` : o.which === 'dports' ? `dport ${pkt.dport}` : `ports ${pkt.sport} and ${pkt.dport}`;
     return `${v} ${o.inv ? 'in' : 'not in'} ${o.ports.map((r) => formatRange(r)).join(',')}`;
   },
+  space(o) {
+    const hit = (field: 'sport' | 'dport'): Space => ({ field, ranges: o.ports });
+    const s: Space = o.which === 'sports' ? hit('sport') : o.which === 'dports' ? hit('dport') : { any: [hit('sport'), hit('dport')] };
+    return { all: [{ field: 'fragment', ranges: [{ min: 0, max: 0 }] }, o.inv ? { not: s } : s] };
+  },
   save: (o) => `${not(o.inv)}--${o.which} ${o.ports.map((r) => formatRange(r)).join(',')}`,
   list: (o) => `multiport ${o.which} ${o.inv ? ' !' : ''}${o.ports.map((r) => formatRange(r)).join(',')}`,
-  xlate(o) {
-    const set = o.ports.map((r) => (r.min === r.max ? String(r.min) : `${r.min}-${r.max}`));
-    const v = set.length === 1 ? set[0] : `{ ${set.join(', ')} }`;
-    if (o.which === 'ports') return { untranslatable: '--ports (either direction) has no single nftables expression' };
-    return { nft: `th ${o.which === 'sports' ? 'sport' : 'dport'} ${o.inv ? '!= ' : ''}${v}` };
+  xlate(o, ctx) {
+    const proto = ({ 6: 'tcp', 17: 'udp', 33: 'dccp', 132: 'sctp', 136: 'udplite' } as Record<number, string>)[ctx?.proto ?? 0] ?? 'th';
+    const one = (r: Range) => (r.min === r.max ? String(r.min) : `${r.min}-${r.max}`);
+    if (o.which === 'ports') {
+      // Either port in the list: a concatenated set of (any . p) and (p . any). iptables-translate 1.8.9
+      // writes a range a:b as the two ports a and b (and duplicates when b is 65535).
+      const elems = o.ports.flatMap((r) => [`0-65535 . ${one(r)}`, `${one(r)} . 0-65535`]);
+      const nft = `${proto} sport . ${proto} dport ${o.inv ? '!= ' : ''}{ ${elems.join(', ')} }`;
+      return o.ports.some((r) => r.min !== r.max) ? { nft, note: 'iptables-translate 1.8.9 turns a range of --ports into its two end ports' } : { nft };
+    }
+    const list = o.ports.map(one);
+    return { nft: `${proto} ${o.which === 'sports' ? 'sport' : 'dport'} ${o.inv ? '!= ' : ''}${list.length === 1 ? list[0] : `{ ${list.join(', ')} }`}` };
   },
 };

@@ -61,8 +61,8 @@ export const owner: MatchModule<OwnerOptions> = {
   xlate(o) {
     const out: string[] = [];
     if (o.socket) return { untranslatable: '--socket-exists has no nftables equivalent here' };
-    if (o.uid) out.push(`meta skuid ${o.uid.inv ? '!= ' : ''}${fmt(o.uid.range)}`);
-    if (o.gid) out.push(`meta skgid ${o.gid.inv ? '!= ' : ''}${fmt(o.gid.range)}`);
+    if (o.uid) out.push(`skuid ${o.uid.inv ? '!= ' : ''}${fmt(o.uid.range)}`);
+    if (o.gid) out.push(`skgid ${o.gid.inv ? '!= ' : ''}${fmt(o.gid.range)}`);
     return { nft: out.join(' ') };
   },
 };

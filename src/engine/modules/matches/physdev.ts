@@ -55,11 +55,6 @@ export const physdev: MatchModule<PhysdevOptions> = {
   list(o) {
     return `PHYSDEV match ${physdev.save(o)}`;
   },
-  xlate(o) {
-    if (o.isIn || o.isOut || o.isBridged) return { untranslatable: 'nftables has no --physdev-is-* test' };
-    const out: string[] = [];
-    if (o.in) out.push(`meta ibrname ${o.in.inv ? '!= ' : ''}"${o.in.name}"`);
-    if (o.out) out.push(`meta obrname ${o.out.inv ? '!= ' : ''}"${o.out.name}"`);
-    return { nft: out.join(' ') };
-  },
+  // The ip family sees the bridge a packet crossed (meta ibrname), not the bridge port physdev names.
+  xlate: () => ({ untranslatable: 'the bridge port (physdev) is visible only to a bridge-family nftables table, not to an ip table' }),
 };

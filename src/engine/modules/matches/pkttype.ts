@@ -37,5 +37,5 @@ export const pkttype: MatchModule<PkttypeOptions> = {
   explain: (pkt, o) => `packet type ${pkt.pkttype === 'host' ? 'unicast' : pkt.pkttype} is ${o.inv ? '' : 'not '}${o.type}`,
   save: (o) => `${not(o.inv)}--pkt-type ${o.type}`,
   list: (o) => `PKTTYPE ${o.inv ? '!=' : '='} ${o.type}`,
-  xlate: (o) => ({ nft: `pkttype ${o.inv ? '!= ' : ''}${o.type === 'unicast' ? 'host' : o.type}` }),
+  xlate: (o) => ({ nft: `pkttype ${o.inv ? '!= ' : ''}${o.type}` }),
 };

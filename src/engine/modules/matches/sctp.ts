@@ -18,8 +18,9 @@ export const sctp: MatchModule<UdpOptions> = {
     return { sport: p.sport?.value ?? null, sportInv: p.sport?.inv ?? false, dport: p.dport?.value ?? null, dportInv: p.dport?.inv ?? false };
   },
   match: (pkt, o) => pkt.fragOffset === 0 && ports.match(pkt.sport, pkt.dport, o),
+  space: (o) => ports.space(o),
   explain: (pkt, o) => ports.explain(pkt.sport, pkt.dport, o),
   save: (o) => ports.save(o),
   list: (o) => ports.list('sctp', o),
-  xlate: (o) => ({ nft: ports.xlate('sctp', o) }),
+  xlate: (o) => ports.xlate('sctp', o),
 };

@@ -117,15 +117,28 @@ export const set: MatchModule<SetMatchOptions> = {
   xlate(o, ctx) {
     if (o.packets || o.bytes || o.returnNomatch) return { untranslatable: 'ipset counters and nomatch entries have no nftables set equivalent' };
     const info = ctx?.ipset(o.name);
-    const fields: Record<string, (d: Dir) => string> = {
-      ip: (d) => `ip ${d}addr`, net: (d) => `ip ${d}addr`, port: (d) => `th ${d === 'src' ? 'sport' : 'dport'}`,
-      iface: (d) => (d === 'src' ? 'iifname' : 'oifname'), mac: () => 'ether saddr', mark: () => 'meta mark',
-    };
-    const dims = info ? info.type.split(':')[1].split(',') : o.dirs.length === 1 ? ['ip'] : null;
+    const dims = info ? info.type.split(':')[1].split(',') : o.dirs.length === 1 ? ['net'] : null;
     if (!dims || info?.type === 'list:set' || o.dirs.length < dims.length)
       return { untranslatable: `set ${o.name}: its type must be known to build the key (define it in the scenario's sets)` };
+    const fields: Record<string, [(d: Dir) => string, string]> = {
+      ip: [(d) => `ip ${d === 'src' ? 's' : 'd'}addr`, 'ipv4_addr'], net: [(d) => `ip ${d === 'src' ? 's' : 'd'}addr`, 'ipv4_addr'],
+      port: [(d) => `th ${d === 'src' ? 'sport' : 'dport'}`, 'inet_service'],
+      iface: [(d) => (d === 'src' ? 'iifname' : 'oifname'), 'ifname'], mac: [() => 'ether saddr', 'ether_addr'], mark: [() => 'meta mark', 'mark'],
+    };
     if (dims.some((d) => !fields[d])) return { untranslatable: `set ${o.name}: ${info?.type} has no nftables key` };
-    const key = dims.map((d, i) => fields[d](o.dirs[i])).join(' . ');
-    return { nft: `${key} ${o.inv ? '!= ' : ''}@${o.name}` };
+    const members = info?.members ?? [];
+    if (members.some((m) => /\snomatch$/.test(m))) return { untranslatable: `set ${o.name}: nomatch entries have no nftables equivalent` };
+    // The element as nft writes it: `tcp:80` is port 80, MACs in lower case.
+    const elem = (m: string) => m.split(',').map((v, i) => (dims[i] === 'port' ? v.replace(/^\w+:/, '') : dims[i] === 'mac' ? v.toLowerCase() : v)).join(' . ');
+    const interval = dims.includes('net') || members.some((m) => /[/-]/.test(m));
+    const body = `type ${dims.map((d) => fields[d][1]).join(' . ')};${interval ? ' flags interval;' : ''}${members.length ? ` elements = { ${members.map(elem).join(', ')} };` : ''}`;
+    // ipset names allow what nft names do not (weave's `weave-;rGq...`).
+    const valid = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(o.name);
+    const base = valid ? o.name : `ipset_${o.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const name = ctx ? ctx.declare('set', base, body) : base;
+    const key = dims.map((d, i) => fields[d][0](o.dirs[i])).join(' . ');
+    const nft = `${key} ${o.inv ? '!= ' : ''}@${name}`;
+    const why = `iptables-translate 1.8.9 leaves -m set untranslated${valid ? '' : `; ipset ${o.name} is called ${base} (nft cannot read that name)`}${info ? '' : `; set ${base} is declared empty: fill it with the ipset's members`}`;
+    return { nft, note: why };
   },
 };

@@ -1,5 +1,5 @@
 // -m state --state: the packet's conntrack state (libxt_state, an alias of conntrack --ctstate).
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { not, parseNameList } from '../values';
 
@@ -34,7 +34,12 @@ export const state: MatchModule<StateOptions> = {
   explain(_pkt, o, ctx) {
     return `state ${ctx.ctState} is ${o.inv ? '' : 'not '}in ${formatStates(o.states)}`;
   },
+  space(o) {
+    const s: Space = { field: 'ctstate', states: o.states };
+    return o.inv ? { not: s } : s;
+  },
   save: (o) => `${not(o.inv)}--state ${formatStates(o.states)}`,
   list: (o) => `${not(o.inv)}state ${formatStates(o.states)}`,
-  xlate: (o) => ({ nft: `ct state ${o.inv ? '!= ' : ''}${formatStates(o.states).toLowerCase()}` }),
+  // iptables-translate negates the state flags with `!` (all flags clear); nft -o writes `!=`.
+  xlate: (o, ctx) => ({ nft: `ct state ${o.inv ? (ctx?.flavour === 'idiomatic' ? '!= ' : '! ') : ''}${formatStates(o.states).toLowerCase()}` }),
 };

@@ -73,7 +73,9 @@ export const statistic: MatchModule<StatisticOptions, { count: number }> = {
   list: (o) => (o.mode === 'random'
     ? `statistic mode random ${not(o.inv)}probability ${o.probability.toFixed(11)}`
     : `statistic mode nth ${not(o.inv)}every ${o.every}${o.packet ? ` packet ${o.packet}` : ''}`),
+  // The kernel compares 31 random bits with probability x 2^31: meta random masked the same way is exact.
+  // numgen inc counts per rule from 0, as the nth counter does.
   xlate: (o) => (o.mode === 'random'
-    ? { untranslatable: 'nftables has no probability match; numgen random mod N approximates only shares 1/N' }
+    ? { nft: `meta random & 2147483647 ${o.inv ? '>=' : '<'} ${Math.round(o.probability * 0x80000000)}` }
     : { nft: `numgen inc mod ${o.every} ${o.inv ? '!= ' : ''}${o.packet}` }),
 };

@@ -1,8 +1,9 @@
 // -m tcp: ports, flags and options of TCP (libxt_tcp). Loaded implicitly by `-p tcp --dport ...`.
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { formatRange, inRange, not, parsePortRange, parseUint, type Range } from '../values';
 import { TCP } from '../../model/packet';
+import { ports } from './udp';
 
 /// Flag names as --tcp-flags takes them; ALL is the six classic bits (ECE and CWR are not named).
 const FLAG_NAMES: [string, number][] = [
@@ -89,6 +90,15 @@ export const tcp: MatchModule<TcpOptions> = {
     if (o.flags && (((pkt.flags & o.flags.mask) === o.flags.cmp) === o.flagsInv))
       return `flags ${formatTcpFlags(pkt.flags & o.flags.mask)} of ${formatTcpFlags(o.flags.mask)} ${o.flagsInv ? 'are' : 'are not'} ${formatTcpFlags(o.flags.cmp)}`;
     return `TCP option ${o.option} is ${o.optionInv ? '' : 'not '}present`;
+  },
+  space(o) {
+    if (o.option !== null) return null;
+    const parts: Space[] = [{ field: 'fragment', ranges: [{ min: 0, max: 0 }] }, ...ports.space(o).all];
+    if (o.flags) {
+      const f: Space = { field: 'tcpflags', value: o.flags.cmp, mask: o.flags.mask };
+      parts.push(o.flagsInv ? { not: f } : f);
+    }
+    return { all: parts };
   },
   save(o) {
     const out: string[] = [];

@@ -100,11 +100,15 @@ export const time: MatchModule<TimeOptions> = {
     out.push(o.kerneltz ? 'local' : 'UTC');
     return out.join(' ');
   },
-  xlate(o) {
-    const out: string[] = [];
-    if (o.start !== 0 || o.stop !== 86399) out.push(`meta hour "${clock(o.start)}"-"${clock(o.stop)}"`);
-    if (o.weekdays.length !== 7) out.push(`meta day { ${o.weekdays.map((d) => `"${['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][d]}"`).join(', ')} }`);
+  xlate(o, ctx) {
+    const date = (s: number) => new Date(s * 1000).toISOString().replace('T', ' ').slice(0, 19);
+    // Concatenated as iptables-translate does: without a date the text starts with a space, which shows
+    // as a double space in its output.
+    let nft = o.dateStart !== 0 || o.dateStop !== 0x7fffffff ? `meta time "${date(o.dateStart)}"-"${date(o.dateStop)}"` : '';
+    if (o.start !== 0 || o.stop !== 86399) nft += ` meta hour "${clock(o.start)}"-"${clock(o.stop)}"`;
+    // nft numbers days from Sunday (0); ours from Monday.
+    if (o.weekdays.length !== 7) nft += ` meta day { ${o.weekdays.map((d) => (d + 1) % 7).join(', ')} }`;
     if (o.monthdays.length !== 31) return { untranslatable: 'nftables has no day-of-month match' };
-    return { nft: out.join(' ') };
+    return { nft: ctx?.flavour === 'idiomatic' ? nft.trim() : nft };
   },
 };

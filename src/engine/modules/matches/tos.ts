@@ -1,5 +1,5 @@
 // -m tos --tos value[/mask] or a name: the IPv4 TOS byte (libxt_tos, revision 1).
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { not, parseUint } from '../values';
 
@@ -35,7 +35,15 @@ export const tos: MatchModule<TosOptions> = {
   },
   match: (pkt, o) => ((pkt.tos & o.mask) === o.value) !== o.inv,
   explain: (pkt, o) => `TOS ${hex2(pkt.tos)} ${o.inv ? 'matches' : 'does not match'} ${hex2(o.value)}/${hex2(o.mask)}`,
+  space(o) {
+    const s: Space = { field: 'tos', value: o.value, mask: o.mask };
+    return o.inv ? { not: s } : s;
+  },
   save: (o) => `${not(o.inv)}--tos ${hex2(o.value)}/${hex2(o.mask)}`,
   list: (o) => `tos match${o.inv ? '!' : ''}${hex2(o.value)}/${hex2(o.mask)}`,
-  xlate: (o) => ({ nft: o.mask === 0xff ? `ip dscp ${o.inv ? '!= ' : ''}${hex2(o.value >> 2)}` : `ip tos and ${hex2(o.mask)} ${o.inv ? '!=' : '=='} ${hex2(o.value)}` }),
+  // nft 1.0.6 has ip dscp and ip ecn but no TOS byte: the raw header byte compares under any mask.
+  xlate: (o) => ({
+    nft: `@nh,8,8 ${o.mask === 0xff ? '' : `& ${hex2(o.mask)} `}${o.inv ? '!= ' : o.mask === 0xff ? '' : '== '}${hex2(o.value)}`,
+    note: 'iptables-translate 1.8.9 leaves -m tos untranslated',
+  }),
 };

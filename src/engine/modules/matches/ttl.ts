@@ -1,5 +1,5 @@
 // -m ttl: the IPv4 time-to-live (libipt_ttl).
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { parseUint } from '../values';
 
@@ -36,7 +36,14 @@ export const ttl: MatchModule<TtlOptions> = {
     }
   },
   explain: (pkt, o) => `TTL ${pkt.ttl} is not ${SYMBOL[o.op]} ${o.value}`,
+  space(o) {
+    const v = o.value;
+    const r = o.op === 'eq' || o.op === 'ne' ? { min: v, max: v } : o.op === 'lt' ? { min: 0, max: v - 1 } : { min: v + 1, max: 255 };
+    const s: Space = { field: 'ttl', ranges: [r] };
+    return o.op === 'ne' ? { not: s } : s;
+  },
   save: (o) => (o.op === 'ne' ? `! --ttl-eq ${o.value}` : `--ttl-${o.op} ${o.value}`),
   list: (o) => `TTL match TTL ${SYMBOL[o.op]} ${o.value}`,
-  xlate: (o) => ({ nft: `ip ttl ${o.op === 'eq' ? '' : SYMBOL[o.op] + ' '}${o.value}` }),
+  // iptables-translate's words for the comparisons (nft reads both).
+  xlate: (o) => ({ nft: `ip ttl ${o.op === 'eq' ? '' : o.op === 'ne' ? '!= ' : `${o.op} `}${o.value}` }),
 };

@@ -1,5 +1,5 @@
 // -m udp: UDP ports (libxt_udp). Loaded implicitly by `-p udp --dport ...`.
-import type { MatchModule } from '../types';
+import type { MatchModule, Space, Xlate } from '../types';
 import { OptionError } from '../types';
 import { formatRange, inRange, not, parsePortRange, type Range } from '../values';
 
@@ -23,6 +23,16 @@ export const ports = {
     if (o.sport && inRange(sport, o.sport) === o.sportInv) return one('sport', sport, o.sport, o.sportInv);
     return one('dport', dport, o.dport!, o.dportInv);
   },
+  /// The packets the port clauses match (a later fragment has no ports: it never matches).
+  space(o: Pick<UdpOptions, 'sport' | 'sportInv' | 'dport' | 'dportInv'>): { all: Space[] } {
+    const parts: Space[] = [{ field: 'fragment', ranges: [{ min: 0, max: 0 }] }];
+    for (const [field, r, inv] of [['sport', o.sport, o.sportInv], ['dport', o.dport, o.dportInv]] as const) {
+      if (!r) continue;
+      const s: Space = { field, ranges: [r] };
+      parts.push(inv ? { not: s } : s);
+    }
+    return { all: parts };
+  },
   save(o: UdpOptions): string {
     const out: string[] = [];
     if (o.sport) out.push(`${not(o.sportInv)}--sport ${formatRange(o.sport)}`);
@@ -36,13 +46,23 @@ export const ports = {
     if (o.dport) out.push(one('dpt', o.dport, o.dportInv));
     return out.join(' ');
   },
-  xlate(proto: string, o: UdpOptions): string {
-    const r = (x: Range) => (x.min === x.max ? String(x.min) : `${x.min}-${x.max}`);
+  /// As -m tcp: nothing without a port (the rule then adds the protocol), and iptables-translate 1.8.9
+  /// drops a full range.
+  xlate(proto: string, o: UdpOptions): Xlate {
     const parts: string[] = [];
-    if (o.sport) parts.push(`${proto} sport ${o.sportInv ? '!= ' : ''}${r(o.sport)}`);
-    if (o.dport) parts.push(`${proto} dport ${o.dportInv ? '!= ' : ''}${r(o.dport)}`);
-    return parts.length ? parts.join(' ') : `meta l4proto ${proto}`;
+    let note: string | undefined;
+    for (const [dir, r, inv] of [['sport', o.sport, o.sportInv], ['dport', o.dport, o.dportInv]] as const) {
+      if (!r) continue;
+      if (r.min === 0 && r.max === 65535) {
+        if (!inv) continue;
+        note = `iptables-translate 1.8.9 drops ! --${dir} 0:65535 (the rule would match every packet instead of none)`;
+      }
+      parts.push(`${proto} ${dir} ${inv ? '!= ' : ''}${r.min === r.max ? r.min : `${r.min}-${r.max}`}`);
+      if (inv && proto === 'udp' && !note) note = `iptables-translate 1.8.9 drops the ! of a udp --${dir}, which inverts the rule`;
+    }
+    return note ? { nft: parts.join(' '), note } : { nft: parts.join(' ') };
   },
+
 };
 
 export const udp: MatchModule<UdpOptions> = {
@@ -59,8 +79,9 @@ export const udp: MatchModule<UdpOptions> = {
     return { sport: p.sport?.value ?? null, sportInv: p.sport?.inv ?? false, dport: p.dport?.value ?? null, dportInv: p.dport?.inv ?? false };
   },
   match: (pkt, o) => pkt.fragOffset === 0 && ports.match(pkt.sport, pkt.dport, o),
+  space: (o) => ports.space(o),
   explain: (pkt, o) => ports.explain(pkt.sport, pkt.dport, o),
   save: (o) => ports.save(o),
   list: (o) => ports.list('udp', o),
-  xlate: (o) => ({ nft: ports.xlate('udp', o) }),
+  xlate: (o) => ports.xlate('udp', o),
 };

@@ -89,7 +89,8 @@ export const ct: TargetModule<CtOptions> = {
   xlate(o) {
     if (o.notrack && !o.zone && !o.helper && !o.ctevents && !o.expevents && !o.timeout) return { nft: 'notrack' };
     if (o.zone && typeof o.zone.id === 'number' && !o.notrack && !o.helper && !o.ctevents && !o.expevents && !o.timeout)
-      return { nft: `ct ${o.zone.dir === 'zone' ? '' : o.zone.dir === 'zone-orig' ? 'original ' : 'reply '}zone set ${o.zone.id}` };
+      // At raw priority, before conntrack, nft sets the zone of the connection to come, as CT does.
+      return { nft: `ct ${o.zone.dir === 'zone' ? '' : o.zone.dir === 'zone-orig' ? 'original ' : 'reply '}zone set ${o.zone.id}`, note: 'iptables-translate 1.8.9 leaves CT --zone untranslated' };
     if (o.helper && !o.notrack && !o.zone && !o.ctevents && !o.expevents && !o.timeout)
       return { untranslatable: `a conntrack helper is an nftables object: declare ct helper "${o.helper}" in the table, then ct helper set "${o.helper}"` };
     return { untranslatable: 'iptables-translate 1.8.9 has no translation for this CT combination' };

@@ -112,5 +112,8 @@ export const mark: TargetModule<XMark> = {
   },
   save: (o) => `--set-xmark ${hex(o.value)}/${hex(o.mask)}`,
   list: (o) => `MARK ${listXMark(o)}`,
-  xlate: (o) => ({ nft: `meta mark set ${xlateXMark('mark', o)}` }),
+  // iptables-translate ends `mark and MASK` with a space (a double space before a comment).
+  xlate: (o, ctx) => ctx?.flavour === 'idiomatic'
+    ? { nft: `meta mark set ${xlateXMark('meta mark', o)}` }
+    : { nft: `meta mark set ${xlateXMark('mark', o)}${ctx && o.value === 0 && o.mask !== 0xffffffff ? ' ' : ''}` },
 };

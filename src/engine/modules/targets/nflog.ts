@@ -69,7 +69,8 @@ export const nflog: TargetModule<NflogOptions> = {
   },
   xlate(o) {
     let s = 'log';
-    if (o.prefix !== null) s += ` prefix ${nftString(o.prefix)}`;
+    // The kernel keeps 63 characters of an NFLOG prefix; iptables-translate cuts it there too.
+    if (o.prefix !== null) s += ` prefix ${nftString(o.prefix.slice(0, 63))}`;
     if (o.size !== null) s += ` snaplen ${o.size}`;
     if (o.threshold !== null) s += ` queue-threshold ${o.threshold}`;
     return { nft: `${s} group ${o.group}` };

@@ -40,5 +40,7 @@ export const ttl: TargetModule<TtlOptions> = {
   },
   save: (o) => `--ttl-${o.op} ${o.value}`,
   list: (o) => `TTL ${o.op === 'set' ? 'set to' : o.op === 'dec' ? 'decrement by' : 'increment by'} ${o.value}`,
-  xlate: (o) => (o.op === 'set' ? { nft: `ip ttl set ${o.value}` } : { untranslatable: 'nftables cannot add to or subtract from the TTL' }),
+  xlate: (o) => (o.op === 'set'
+    ? { nft: `ip ttl set ${o.value}`, note: 'iptables-translate 1.8.9 leaves -j TTL untranslated' }
+    : { untranslatable: 'nftables cannot add to or subtract from the TTL' }),
 };

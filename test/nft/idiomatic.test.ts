@@ -1,0 +1,80 @@
+// Idiomatic output: what gets folded, and what must not be because a packet could tell.
+import { describe, expect, it } from 'vitest';
+import { parseRuleset } from '../../src/engine/parse/index';
+import { translateRuleset } from '../../src/nft/translate';
+
+/// The rule lines of one chain of the idiomatic translation.
+function chain(rules: string, name = 'INPUT'): string[] {
+  const { ruleset, diagnostics } = parseRuleset(rules);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const text = translateRuleset(ruleset, { mode: 'idiomatic', source: rules }).text;
+  const m = new RegExp(`\\tchain ${name} \\{\\n([\\s\\S]*?)\\n\\t\\}`).exec(text);
+  return m ? m[1].split('\n').map((l) => l.trim()).filter((l) => !l.startsWith('type ')) : [];
+}
+
+const dump = (...rules: string[]) => `*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:X - [0:0]\n${rules.join('\n')}\nCOMMIT\n`;
+
+describe('idiomatic translation', () => {
+  it('folds disjoint ports and addresses into anonymous sets', () => {
+    expect(chain(dump('-A INPUT -p tcp --dport 22 -j ACCEPT', '-A INPUT -p tcp --dport 80 -j ACCEPT', '-A INPUT -p tcp -m multiport --dports 443,8000:8080 -j ACCEPT')))
+      .toEqual(['tcp dport { 22, 80, 443, 8000-8080 } accept']);
+    expect(chain(dump('-A INPUT -s 10.0.0.0/8,192.168.0.0/16 -j DROP'))).toEqual(['ip saddr { 10.0.0.0/8, 192.168.0.0/16 } drop']);
+  });
+
+  it('keeps rules apart when one packet could match both and the action is not final', () => {
+    // 10.1.0.0/16 is inside 10.0.0.0/8: a packet from it is logged twice by the iptables rules.
+    expect(chain(dump('-A INPUT -s 10.0.0.0/8 -j LOG', '-A INPUT -s 10.1.0.0/16 -j LOG')))
+      .toEqual(['ip saddr 10.0.0.0/8 log', 'ip saddr 10.1.0.0/16 log']);
+    expect(chain(dump('-A INPUT -i eth+ -j X', '-A INPUT -i eth0 -j X'))).toEqual(['iifname "eth*" jump X', 'iifname "eth0" jump X']);
+  });
+
+  it('merges LOG with the verdict that follows it on the same matches', () => {
+    expect(chain(dump('-A INPUT -p tcp --dport 23 -j LOG --log-prefix "telnet "', '-A INPUT -p tcp --dport 23 -j DROP')))
+      .toEqual(['tcp dport 23 log prefix "telnet " drop']);
+    // A limit is state: the LOG rule and the DROP rule do not see the same packets.
+    expect(chain(dump('-A INPUT -m limit --limit 1/min -j LOG', '-A INPUT -j DROP'))).toHaveLength(2);
+  });
+
+  it('turns ct state rules into a verdict map', () => {
+    expect(chain(dump('-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT', '-A INPUT -m conntrack --ctstate INVALID -j DROP', '-A INPUT -i lo -j ACCEPT')))
+      .toEqual(['ct state vmap { related : accept, established : accept, invalid : drop }', 'iifname "lo" accept']);
+  });
+
+  it('writes policies, symbolic priorities, and leaves out base chains that do nothing', () => {
+    const { ruleset } = parseRuleset('*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n' + dump());
+    expect(translateRuleset(ruleset, { mode: 'idiomatic' }).text).toBe(`# Translated by nfplay translate (idiomatic nftables)
+table ip nat
+delete table ip nat
+table ip nat {
+	chain PREROUTING {
+		type nat hook prerouting priority dstnat; policy accept;
+	}
+	chain INPUT {
+		type nat hook input priority 100; policy accept;
+	}
+	chain OUTPUT {
+		type nat hook output priority -100; policy accept;
+	}
+	chain POSTROUTING {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "eth0" masquerade
+	}
+}
+table ip filter
+delete table ip filter
+table ip filter {
+	chain INPUT {
+		type filter hook input priority filter; policy drop;
+	}
+	chain X {
+	}
+}
+`);
+  });
+
+  it('renames chains nft cannot read', () => {
+    const rules = '*filter\n:INPUT ACCEPT [0:0]\n:reject - [0:0]\n-A INPUT -j reject\n-A reject -j REJECT\nCOMMIT\n';
+    expect(chain(rules)).toEqual(['jump chain_reject']);
+    expect(chain(rules, 'chain_reject')).toEqual(['reject']);
+  });
+});
