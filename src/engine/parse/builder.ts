@@ -165,24 +165,32 @@ export class RulesetBuilder {
     for (const name of SAVE_ORDER) {
       const t = this.tables.get(name);
       if (!t) continue;
+      // Each jump resolved once, to the chain object: the loop search then needs no name lookups.
+      const edges = new Map<Chain, { rule: Rule; to: Chain }[]>();
       for (const c of t.chains.values()) {
         let bad: Rule[] | null = null;
+        const out: { rule: Rule; to: Chain }[] = [];
         for (const r of c.rules) {
           if (r.target.kind !== 'jump') continue;
           const to = t.chains.get(r.target.chain);
-          if (to && !to.builtin) continue;
+          if (to && !to.builtin) {
+            out.push({ rule: r, to });
+            continue;
+          }
           // iptables-restore --test lets a missing chain pass; loading into the kernel fails with these words.
           errors(new ParseError(to ? `Can't jump to built-in chain ${to.name}` : `Chain '${r.target.chain}' does not exist (no chain or target of that name)`, r.targetSpan ?? r.span));
           (bad ??= []).push(r);
         }
         if (bad) c.rules = c.rules.filter((r) => !bad!.includes(r));
+        if (out.length) edges.set(c, out);
       }
-      for (const loop of findLoops(t)) errors(new ParseError(`jump loop: ${loop.path.join(' -> ')} (the kernel refuses it: Too many links)`, loop.rule.targetSpan ?? loop.rule.span));
-      // Built-ins first in their fixed order, then user chains sorted as iptables-save lists them.
+      for (const loop of findLoops(t, edges)) errors(new ParseError(`jump loop: ${loop.path.join(' -> ')} (the kernel refuses it: Too many links)`, loop.rule.targetSpan ?? loop.rule.span));
+      // Built-ins first in their fixed order, then user chains sorted as iptables-save lists them (byte order).
       const sorted = new Map<string, Chain>();
+      const user: string[] = [];
       for (const c of t.chains.values()) if (c.builtin) sorted.set(c.name, c);
-      for (const c of [...t.chains.values()].filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
-        sorted.set(c.name, c);
+      else user.push(c.name);
+      for (const n of user.sort()) sorted.set(n, t.chains.get(n)!);
       t.chains = sorted;
       for (const c of t.chains.values()) for (const r of c.rules) r.chain = c.name;
       tables.set(name, t);
@@ -192,27 +200,23 @@ export class RulesetBuilder {
 }
 
 /// Depth-first search over jump edges; each back edge is a loop, reported once at the rule that closes it.
-function findLoops(t: Table): { path: string[]; rule: Rule }[] {
+function findLoops(t: Table, edges: Map<Chain, { rule: Rule; to: Chain }[]>): { path: string[]; rule: Rule }[] {
   const out: { path: string[]; rule: Rule }[] = [];
-  const state = new Map<string, 1 | 2>();
-  const stack: string[] = [];
-  const visit = (name: string) => {
-    state.set(name, 1);
-    stack.push(name);
-    const c = t.chains.get(name)!;
-    for (let i = 0; i < c.rules.length; i++) {
-      const r = c.rules[i];
-      if (r.target.kind !== 'jump') continue;
-      const to = r.target.chain;
+  const state = new Map<Chain, 1 | 2>();
+  const stack: Chain[] = [];
+  const visit = (c: Chain) => {
+    state.set(c, 1);
+    stack.push(c);
+    for (const { rule, to } of edges.get(c) ?? []) {
       const s = state.get(to);
       if (s === 1) {
-        out.push({ path: [...stack.slice(stack.indexOf(to)), to], rule: r });
-        c.rules.splice(i--, 1);
-      } else if (s === undefined && t.chains.has(to)) visit(to);
+        out.push({ path: [...stack.slice(stack.indexOf(to)), to].map((x) => x.name), rule });
+        c.rules.splice(c.rules.indexOf(rule), 1);
+      } else if (s === undefined) visit(to);
     }
     stack.pop();
-    state.set(name, 2);
+    state.set(c, 2);
   };
-  for (const c of t.chains.values()) if (!state.has(c.name)) visit(c.name);
+  for (const c of t.chains.values()) if (!state.has(c)) visit(c);
   return out;
 }

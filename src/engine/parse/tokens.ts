@@ -6,9 +6,10 @@ import { ParseError } from '../model/span';
 /// A word of the source. Its span is made when asked for: a 100k-rule dump has millions of words and
 /// few of their positions are ever read (they go into errors and option spans).
 export class Token {
+  private made: Span | null = null;
   constructor(readonly text: string, readonly quoted: boolean, private src: SourceLine, private start: number, private end: number) {}
   get span(): Span {
-    return spanOf(this.src, this.start, this.end);
+    return (this.made ??= spanOf(this.src, this.start, this.end));
   }
   /// The same word with another text (a shell variable expanded).
   withText(text: string): Token {
