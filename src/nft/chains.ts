@@ -26,11 +26,12 @@ export function symbolicPriority(b: BaseChain): string {
 
 /// Tables in the order the source first mentions them (iptables-save has its own order).
 export function tablesInSourceOrder(rs: Ruleset): Table[] {
+  // A chain's first rule comes before its others unless -I put it there: close enough to order tables.
   const first = (t: Table) => {
     let min = Infinity;
     for (const c of t.chains.values()) {
       if (c.span) min = Math.min(min, c.span.from);
-      for (const r of c.rules) min = Math.min(min, r.span.from);
+      if (c.rules.length) min = Math.min(min, c.rules[0].span.from);
     }
     return min;
   };

@@ -4,14 +4,15 @@
 import { BUILTIN_CHAINS, type Chain, type Hook, type Rule, type Ruleset, type Table } from '../engine/model/ruleset';
 import { baseChain, tablesInSourceOrder } from './chains';
 import { chainNames } from './names';
-import { translateRule, type RuleParts } from './rule';
+import { translateRule, type RuleEnv, type RuleParts } from './rule';
 import { insertPositions, writtenArgs } from './source';
-import type { TranslateOptions, Translation, Untranslated } from './translate';
+import type { Difference, TranslateOptions, Translation, Untranslated } from './translate';
 
 export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
   const isDump = opts.source === undefined || /^\s*\*[a-z]+\s*$/m.test(opts.source);
   const out: string[] = [];
   const untranslated: Untranslated[] = [];
+  const differences: Difference[] = [];
   let rules = 0;
   let connlimit = 0;
   const insertPosition = insertPositions(opts.source);
@@ -28,25 +29,30 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
       if (c.builtin) {
         const b = baseChain(t.name, c.name as Hook);
         if (isDump && !c.span) out.push(`# nfplay: ${c.name} is declared though the dump has no :${c.name} line (iptables-restore creates it; nft needs it)`);
+        // A -P line in a dump overrides the :CHAIN line; iptables-restore-translate aborts on it.
+        const declaredPolicy = c.span && opts.source ? /^:\S+\s+(\S+)/.exec(opts.source.slice(c.span.from, c.span.to))?.[1] : undefined;
+        if (isDump && declaredPolicy && c.policy && declaredPolicy !== c.policy) out.push(`# nfplay: policy ${c.policy} from a -P line (iptables-restore-translate aborts on -P)`);
         if (!isDump && c.policy !== 'ACCEPT') out.push(`# nfplay: the policy of iptables -P ${c.name} ${c.policy} (iptables-translate cannot translate -P)`);
         out.push(`add chain ip ${t.name} ${name(c.name)} { type ${b.type} hook ${b.hook} priority ${b.priority}; policy ${(c.policy ?? 'ACCEPT').toLowerCase()}; }`);
       } else out.push(`add chain ip ${t.name} ${name(c.name)}`);
     }
-    const { rules: inOrder, reordered } = ordered(t, opts.source, insertPosition);
+    const { rules: inOrder, reordered } = ordered(t, insertPosition);
+    let sets: string[] = [];
+    const env: RuleEnv = {
+      flavour: 'compat', rename, ipset: (n) => opts.sets?.[n],
+      // restore-translate numbers its connlimit sets across the whole file (connlimit0, 1 ...).
+      declare: (kind, base, body) => {
+        const n = kind === 'set' && base === 'connlimit' ? `${base}${connlimit++}` : base;
+        if (!declared.has(`${kind} ${n}`)) sets.push(`add ${kind} ip ${t.name} ${n} { ${body} }`);
+        declared.add(`${kind} ${n}`);
+        return n;
+      },
+    };
     for (const r of inOrder) {
-      const moved = reordered.has(r.chain);
+      const moved = reordered.size > 0 && reordered.has(r.chain);
       const position = insertPosition(r);
-      const sets: string[] = [];
-      const x = translateRule(r, {
-        flavour: 'compat', rename, ipset: (n) => opts.sets?.[n],
-        // restore-translate numbers its connlimit sets across the whole file (connlimit0, 1 ...).
-        declare: (kind, base, body) => {
-          const n = kind === 'set' && base === 'connlimit' ? `${base}${connlimit++}` : base;
-          if (!declared.has(`${kind} ${n}`)) sets.push(`add ${kind} ip ${t.name} ${n} { ${body} }`);
-          declared.add(`${kind} ${n}`);
-          return n;
-        },
-      });
+      if (sets.length) sets = [];
+      const x = translateRule(r, env);
       if (!x.ok) {
         const args = writtenArgs(r, opts.source).join(' ');
         untranslated.push({ line: r.span.line, column: r.span.column, rule: args, reason: x.reason });
@@ -56,20 +62,27 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
         out.push(`# -t ${t.name} ${args} `);
         continue;
       }
-      for (const n of x.notes) out.push(`# nfplay: ${n}`);
-      if (moved) out.push(`# nfplay: -I ${r.chain} N puts the rule at position N; iptables-translate inserts it at the head`);
-      out.push(...sets);
+      for (const n of x.notes) {
+        out.push(`# nfplay: ${n}`);
+        differences.push({ line: r.span.line, column: r.span.column, note: n });
+      }
+      if (moved) {
+        const note = `-I ${r.chain} N puts the rule at position N; iptables-translate inserts it at the head`;
+        out.push(`# nfplay: ${note}`);
+        differences.push({ line: r.span.line, column: r.span.column, note });
+      }
+      for (const l of sets) out.push(l);
       const verb = position !== null && !moved ? 'insert' : 'add';
       out.push(`${verb} rule ip ${t.name} ${name(r.chain)} ${body(x, r, opts.counters ?? false)}`);
       rules++;
     }
   }
   if (isDump) out.push('# Completed by nfplay');
-  return { text: out.join('\n') + '\n', untranslated, rules };
+  return { text: out.join('\n') + '\n', untranslated, differences, rules };
 }
 
 /// The rule's text after the chain name: matches, counter, action, comment.
-export function body(x: RuleParts, r: Rule, counters: boolean): string {
+function body(x: RuleParts, r: Rule, counters: boolean): string {
   let s = '';
   for (const e of x.exprs) s += e + ' ';
   s += counters ? `counter packets ${r.counters.packets} bytes ${r.counters.bytes}` : 'counter';
@@ -88,21 +101,23 @@ function declaredChains(t: Table, isDump: boolean): Chain[] {
   return [...implicit.filter((c) => (BUILTIN_CHAINS[t.name] as readonly string[]).includes(c.name)), ...declared];
 }
 
-/// Rules in the order the commands gave them (which the reference follows), and the chains that had an
-/// `-I CHAIN N` with N > 1: those keep their final order, where their first command stood.
-function ordered(t: Table, source: string | undefined, insertPosition: (r: Rule) => number | null): { rules: Rule[]; reordered: Set<string> } {
+/// Rules in the order the commands gave them (which the reference follows: rule ids count in parse
+/// order), and the chains that had an `-I CHAIN N` with N > 1: those keep their final order, where their
+/// first command stood.
+function ordered(t: Table, insertPosition: (r: Rule) => number | null): { rules: Rule[]; reordered: Set<string> } {
   const reordered = new Set<string>();
   const rules: Rule[] = [];
+  const first = new Map<string, number>();
   for (const c of t.chains.values()) {
-    if (c.rules.some((r) => (insertPosition(r) ?? 1) > 1)) reordered.add(c.name);
+    if (!c.rules.length) continue;
+    if (c.rules.some((r) => (insertPosition(r) ?? 1) > 1)) {
+      reordered.add(c.name);
+      first.set(c.name, Math.min(...c.rules.map((r) => r.id)));
+    }
     for (const r of c.rules) rules.push(r);
   }
-  if (source === undefined) return { rules, reordered };
-  const first = new Map<string, number>();
-  for (const r of rules) if (reordered.has(r.chain)) first.set(r.chain, Math.min(first.get(r.chain) ?? Infinity, r.span.from));
-  const at = (r: Rule) => (reordered.has(r.chain) ? first.get(r.chain)! : r.span.from);
-  const before = (a: Rule, b: Rule) => at(a) - at(b) || (reordered.has(a.chain) ? 0 : a.id - b.id);
-  // A dump lists each chain's rules together, in order: usually nothing to sort (sort is stable).
-  for (let i = 1; i < rules.length; i++) if (before(rules[i - 1], rules[i]) > 0) return { rules: rules.sort(before), reordered };
-  return { rules, reordered };
+  if (!first.size) return { rules: rules.sort((a, b) => a.id - b.id), reordered };
+  const key = (r: Rule) => first.get(r.chain) ?? r.id;
+  // Stable: a reordered chain keeps its own order.
+  return { rules: rules.sort((a, b) => key(a) - key(b)), reordered };
 }

@@ -1,7 +1,7 @@
 // One declarative nftables ruleset per iptables table, as a person would write it: base chains with
 // symbolic priorities and their policy, no counters unless asked, and rules folded where the fold
 // cannot change what happens to a packet (see fold.ts).
-import { BUILTIN_CHAINS, type Chain, type Hook, type Rule, type Ruleset, type Table } from '../engine/model/ruleset';
+import { BUILTIN_CHAINS, type Chain, type Hook, type Ruleset, type Table } from '../engine/model/ruleset';
 import { baseChain, symbolicPriority, tablesInSourceOrder } from './chains';
 import { foldChain, type Line } from './fold';
 import { chainNames } from './names';
@@ -13,6 +13,7 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
   const out: string[] = ['# Translated by nfplay translate (idiomatic nftables)'];
   const untranslated: Untranslated[] = [];
   let rules = 0;
+  let connlimit = 0;
   for (const t of tablesInSourceOrder(rs)) {
     // An empty base chain that accepts does nothing, except in nat: a registered nat hook is what makes
     // conntrack set up NAT (and move clashing source ports) for every connection.
@@ -26,7 +27,9 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
       for (const r of c.rules) {
         const x = translateRule(r, {
           flavour: 'idiomatic', rename, ipset: (n) => opts.sets?.[n],
-          declare: (kind, name, b) => {
+          // Sets shared by name (hashlimit's --hashlimit-name) stay shared; each connlimit rule counts alone.
+          declare: (kind, base, b) => {
+            const name = kind === 'set' && base === 'connlimit' ? `connlimit${connlimit++}` : base;
             decls.set(`${kind} ${name}`, `\t${kind} ${name} { ${b} }`);
             return name;
           },
@@ -44,7 +47,10 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
       }
       for (const l of foldChain(lines)) {
         if (l.kind === 'comment') body.push(`\t\t${l.text}`);
-        else {
+        else if (!l.parts.exprs.length && !l.parts.action && !opts.counters) {
+          // Matches everything and does nothing (an iptables rule kept for its counter): only its comment stays.
+          if (l.parts.comment) body.push(`\t\t# ${l.parts.comment}`);
+        } else {
           const counter = opts.counters ? `counter packets ${l.rule.counters.packets} bytes ${l.rule.counters.bytes}` : null;
           body.push(`\t\t${[...l.parts.exprs, counter, l.parts.action, l.parts.comment].filter(Boolean).join(' ')}`);
           rules++;
@@ -59,7 +65,7 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
     for (const l of body) out.push(l);
     out.push('}');
   }
-  return { text: out.join('\n') + '\n', untranslated, rules };
+  return { text: out.join('\n') + '\n', untranslated, differences: [], rules };
 }
 
 /// Base chains in hook order, then the others as iptables-save lists them.
@@ -73,9 +79,10 @@ function order(t: Table, chains: Chain[]): Chain[] {
 function tidy<T extends { exprs: string[] }>(x: T): T {
   const exprs = x.exprs.filter((e) => {
     const m = /^(?:ip protocol|meta l4proto) (\w+)$/.exec(e);
-    return !m || !x.exprs.some((o) => o !== e && o.startsWith(`${m[1]} `));
+    if (!m) return true;
+    const names = new RegExp(`(^|\\s)${m[1]} (sport|dport|flags|option|type|code)\\b`);
+    return !x.exprs.some((o) => o !== e && names.test(o));
   });
   return { ...x, exprs };
 }
 
-export type { Rule };

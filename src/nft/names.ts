@@ -4,16 +4,16 @@
 /// nft 1.0.6 accepts no quoted chain names (ODDITIES B14). Found by loading every chain name of the corpus,
 /// and nft's statement words, with nft -c (tools/xlate/keywords.py).
 const KEYWORDS = new Set(
-  (
-  'accept add ah all and arp bridge cgroup chain comment comp constant continue counter cpu ct day dccp define ' +
-  'delete describe device devices dnat drop dst dup dynamic ecn element elements esp ether exists export ' +
-  'exthdr fib flags flow flowtable flush frag fwd gc-interval goto handle hbh hook hour ibrname icmp icmpv6 ' +
-  'igmp iif iifname iiftype import include index inet insert interval ip ip6 ipsec jhash jump limit list log ' +
-  'map mark masquerade meta mh missing monitor netdev nftrace notrack numgen obrname offload oif oifname ' +
-  'oiftype or osf pkttype policy position priority queue quota random redirect reject rename replace reset ' +
-  'return rt rtclassid rule sctp secmark set size skgid skuid snat socket srh symhash synproxy table tcp th ' +
-  'time timeout tproxy type udp udplite update vlan vmap xor'
-  ).split(' '),
+  [
+    'accept add ah all and arp bridge cgroup chain comment comp constant continue counter cpu ct day dccp',
+    'define delete describe device devices dnat drop dst dup dynamic ecn element elements esp ether',
+    'exists export exthdr fib flags flow flowtable flush frag fwd gc-interval goto handle hbh hook hour',
+    'ibrname icmp icmpv6 igmp iif iifname iiftype import include index inet insert interval ip ip6 ipsec',
+    'jhash jump limit list log map mark masquerade meta mh missing monitor netdev nftrace notrack numgen',
+    'obrname offload oif oifname oiftype or osf pkttype policy position priority queue quota random',
+    'redirect reject rename replace reset return rt rtclassid rule sctp secmark set size skgid skuid snat',
+    'socket srh symhash synproxy table tcp th time timeout tproxy type udp udplite update vlan vmap xor',
+  ].join(' ').split(' '),
 );
 
 const IDENT = /^[a-zA-Z_][a-zA-Z0-9_/\\.-]*$/;

@@ -40,7 +40,7 @@ function iface(kw: string, i: Iface, inv: boolean): string | null {
   return `${kw} ${inv ? '!= ' : ''}"${name}"`;
 }
 
-export function cidr(c: Cidr): string {
+function cidr(c: Cidr): string {
   const p = maskToPrefix(c.mask);
   if (p === 32) return formatIPv4(c.addr);
   // A non-contiguous mask has no prefix form: nft compares under the mask instead (callers handle it).

@@ -23,9 +23,18 @@ export interface Untranslated {
   reason: string;
 }
 
+/// A place where --compat knowingly prints something other than iptables-translate 1.8.9, and why.
+export interface Difference {
+  line: number;
+  column: number;
+  note: string;
+}
+
 export interface Translation {
   text: string;
   untranslated: Untranslated[];
+  /// --compat only: the `# nfplay:` notes of rules, with the rule's place.
+  differences: Difference[];
   /// nft rules emitted.
   rules: number;
 }

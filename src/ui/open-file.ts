@@ -7,7 +7,11 @@ export async function openFile(pg: Playground, file: File): Promise<void> {
   const text = await file.text();
   try {
     if (/^\s*[[{]/.test(text)) pg.load(readScenarios(text)[0]);
-    else pg.edit({ rules: text });
+    else {
+      // Another ruleset: the example's story no longer describes it.
+      pg.dismissStory();
+      pg.edit({ rules: text });
+    }
     pg.say({ kind: 'info', text: `Opened ${file.name}.` });
   } catch (e) {
     pg.say({ kind: 'error', text: `${file.name}: ${(e as Error).message}` });

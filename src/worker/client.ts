@@ -29,6 +29,8 @@ interface Job {
 
 export class EngineTimeout extends Error {}
 
+const RESTARTABLE = new Set(['run', 'translate']);
+
 export class EngineClient {
   #worker!: Worker;
   #remote!: Remote<EngineApi>;
@@ -57,7 +59,9 @@ export class EngineClient {
     this.#latest.set(channel, id);
     const stale = [...this.#jobs].filter((j) => j.channel === channel);
     stale.forEach((j) => j.done(null));
-    if (stale.some((j) => performance.now() - j.started > (this.opts.restartAfter ?? 200))) this.#restart();
+    // Only computations are worth a restart: a superseded share link or text is cheap, and may just be
+    // waiting behind a run (a restart would also lose the rules the worker keeps).
+    if (RESTARTABLE.has(channel) && stale.some((j) => performance.now() - j.started > (this.opts.restartAfter ?? 200))) this.#restart();
     return new Promise<T | null>((resolve, reject) => {
       const job: Job = {
         channel, started: performance.now(),

@@ -9,7 +9,7 @@ import type { SetSpec } from '../engine/model/scenario';
 export type NftMode = 'compat' | 'idiomatic';
 
 /// Lines of the translation sent; the count says how many there are.
-export const NFT_LINES = 3000;
+export const NFT_LINES = 1000;
 /// Untranslated rules listed.
 export const NFT_UNTRANSLATED = 500;
 

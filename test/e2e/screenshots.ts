@@ -12,11 +12,25 @@ try {
     { name: 'playground-desktop-dark', width: 1280, height: 800, scheme: 'dark' },
     { name: 'playground-phone', width: 390, height: 844, scheme: 'light', full: true },
     { name: 'playground-embed', width: 800, height: 600, scheme: 'light', query: '?embed' },
+    { name: 'playground-gallery', width: 1280, height: 800, scheme: 'light', gallery: true },
+    { name: 'playground-nft', width: 1280, height: 800, scheme: 'light', nft: true },
+    { name: 'playground-nft-phone', width: 390, height: 844, scheme: 'light', nft: true, full: true },
   ] as const;
   for (const s of shots) {
     const page = await browser.newPage({ viewport: { width: s.width, height: s.height }, colorScheme: s.scheme, deviceScaleFactor: 1 });
     await page.goto(server.url + ('query' in s ? s.query : ''));
     await page.locator('.packet').waitFor();
+    if ('gallery' in s) {
+      await page.getByRole('button', { name: 'Examples…' }).click();
+      await page.locator('.gallery .card').first().waitFor();
+    }
+    if ('nft' in s) {
+      await page.getByRole('button', { name: 'Examples…' }).click();
+      await page.locator('.gallery [data-example="nat-gateway"]').click();
+      await page.getByRole('tab', { name: 'nftables' }).click();
+      await page.locator('.nft [data-out].mapped').first().hover();
+      await page.getByRole('tab', { name: 'nftables' }).scrollIntoViewIfNeeded();
+    }
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${OUT}/${s.name}.png`, fullPage: 'full' in s && s.full });
     console.log(`docs/${s.name}.png`);

@@ -2,6 +2,8 @@
 // rules that do not parse: exit 2 naming line and column.
 import { describe, expect, it } from 'vitest';
 import { translateCommand } from '../../src/cli/translate';
+import { parseRuleset } from '../../src/engine/parse/index';
+import { translateRuleset } from '../../src/nft/translate';
 
 const DUMP = `*filter
 :INPUT DROP [0:0]
@@ -72,5 +74,14 @@ add rule ip filter INPUT tcp dport 80 counter accept
     expect(out.code).toBe(2);
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(/^nfplay: bad\.rules:2:\d+: /);
+  });
+});
+
+describe('translateRuleset differences', () => {
+  it('lists each deliberate difference from iptables-translate with the rule it concerns', () => {
+    const text = '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcp -j DNAT --to-destination 10.0.0.1:80\nCOMMIT\n';
+    const t = translateRuleset(parseRuleset(text).ruleset, { mode: 'compat', source: text });
+    expect(t.differences).toEqual([{ line: 3, column: 1, note: 'iptables-translate 1.8.9 prints nothing for this -m tcp, which drops the protocol: the rule would match every protocol' }]);
+    expect(t.text.split('\n').filter((l) => l.startsWith('add rule'))).toEqual(['add rule ip nat PREROUTING meta l4proto tcp counter dnat to 10.0.0.1:80']);
   });
 });

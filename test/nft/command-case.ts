@@ -26,7 +26,10 @@ export function statements(text: string): string[] {
   return text.split('\n').filter((l) => /^(add|insert) (rule|set|element) /.test(l) || l.startsWith('# -t '));
 }
 
-export function commandCase(cmd: string): CommandResult {
+export function commandCase(shellCmd: string): CommandResult {
+  // The rows quote `!` as `'!'` (shlex.quote): the same argument to iptables. nfplay's parser takes a
+  // quoted `!` as a literal word, so the cases give it the bare one.
+  const cmd = shellCmd.replace(/ '!' /g, ' ! ');
   const m = /(?:^|\s)(?:-t|--table)\s+(\S+)/.exec(cmd);
   const table = (m?.[1] ?? 'filter') as TableName;
   const c = /\s(?:-A|-I|--append|--insert)\s+(\S+)/.exec(cmd);

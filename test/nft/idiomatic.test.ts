@@ -77,4 +77,14 @@ table ip filter {
     expect(chain(rules)).toEqual(['jump chain_reject']);
     expect(chain(rules, 'chain_reject')).toEqual(['reject']);
   });
+
+  it("declares the scenario's ipsets as nftables sets", () => {
+    const rules = dump('-A INPUT -m set --match-set blocked src -j DROP', '-A INPUT -p tcp -m set --match-set web dst,dst -j ACCEPT');
+    const { ruleset } = parseRuleset(rules);
+    const sets = { blocked: { type: 'hash:net', members: ['198.51.100.0/24', '203.0.113.7'] }, web: { type: 'hash:ip,port', members: ['10.0.0.5,tcp:80', '10.0.0.5,tcp:443'] } };
+    const text = translateRuleset(ruleset, { mode: 'idiomatic', sets, source: rules }).text;
+    expect(text).toContain('\tset blocked { type ipv4_addr; flags interval; elements = { 198.51.100.0/24, 203.0.113.7 }; }\n');
+    expect(text).toContain('\tset web { type ipv4_addr . inet_service; elements = { 10.0.0.5 . 80, 10.0.0.5 . 443 }; }\n');
+    expect(text).toContain('\t\tip saddr @blocked drop\n\t\tip daddr . tcp dport @web accept\n');
+  });
 });

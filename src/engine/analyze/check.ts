@@ -53,8 +53,12 @@ function sources(ruleset: Ruleset, r: { min: number; max: number }): number[] {
   return Array.from({ length: MAX_SAMPLES }, (_, i) => all[Math.round(i * step)]);
 }
 
+/// The step that decided: for a packet that got through, the filter table's verdict (later tables'
+/// policies only let it pass); for one that did not, its last step.
 function decidingStep(res: PacketResult, ruleset: Ruleset): string {
-  const last = [...res.trace].reverse().find((s) => s.verdict !== 'CONTINUE' && !s.verdict.startsWith('JUMP') && s.verdict !== 'return');
+  const steps = [...res.trace].reverse().filter((s) => s.verdict !== 'CONTINUE' && !s.verdict.startsWith('JUMP') && s.verdict !== 'return');
+  const passed = res.fate === 'delivered' || res.fate === 'forwarded' || res.fate === 'sent';
+  const last = (passed ? steps.find((s) => s.table === 'filter') : undefined) ?? steps[0];
   if (!last) return res.reason ?? 'no rule';
   if (last.rule === null) return `${last.table} ${last.chain} ${last.verdict.replace(':', ' ')}`;
   const rule = ruleset.tables.get(last.table)?.chains.get(last.chain)?.rules[last.rule - 1];

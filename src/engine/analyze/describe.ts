@@ -34,9 +34,10 @@ export function formatRanges(s: Ivals): string {
   return parts.length > 6 ? `${parts.slice(0, 6).join(',')},…` : parts.join(',');
 }
 
-export function describeBox(alg: Algebra, ifaces: IfaceAtoms, b: Box): string {
+/// `base`: what every packet in question has anyway (the query); fields equal to it go unsaid.
+export function describeBox(alg: Algebra, ifaces: IfaceAtoms, b: Box, base?: Box): string {
   const out: string[] = [];
-  const has = (d: number) => !alg.isFull(b, d);
+  const has = (d: number) => !alg.isFull(b, d) && !(base?.[d] !== undefined && JSON.stringify(base[d]) === JSON.stringify(b[d]));
   const iv = (d: number) => alg.get(b, d) as Ivals;
   if (has(D.proto)) {
     const p = iv(D.proto);
@@ -66,8 +67,13 @@ export function describeBox(alg: Algebra, ifaces: IfaceAtoms, b: Box): string {
   return out.length ? out.join(' ') : 'every packet';
 }
 
-/// The value of the set nearest to `want`: examples read better with usual ports and addresses.
-export function pick(s: Ivals, want: number): number {
+/// The value of the set nearest to `want`: examples read better with usual ports and addresses. With
+/// `host`, a value outside the wanted one is the second of its interval (10.0.0.1 rather than 10.0.0.0).
+export function pick(s: Ivals, want: number, host = false): number {
+  if (host) {
+    for (let i = 0; i < s.length; i += 2) if (want >= s[i] && want <= s[i + 1]) return want;
+    return s[1] - s[0] >= 2 ? s[0] + 1 : s[0];
+  }
   let best = s[0];
   let dist = Infinity;
   for (let i = 0; i < s.length; i += 2) {
@@ -107,8 +113,8 @@ export function sample(alg: Algebra, ifaces: IfaceAtoms, b: Box, prefer: Partial
   const flags = cube(D.tcpflags);
   const flagVal = (((prefer.flags ?? 0x02) & ~flags.m) | flags.v) & 0xff;
   return {
-    src: pick(iv(D.src), prefer.src ?? 0xc6336407), // 198.51.100.7
-    dst: pick(iv(D.dst), prefer.dst ?? 0xcb00710a), // 203.0.113.10
+    src: pick(iv(D.src), prefer.src ?? 0xc6336407, true), // 198.51.100.7
+    dst: pick(iv(D.dst), prefer.dst ?? 0xcb00710a, true), // 203.0.113.10
     proto: pick(iv(D.proto), prefer.proto ?? 6),
     sport: pick(iv(D.sport), prefer.sport ?? 40000),
     dport: pick(iv(D.dport), prefer.dport ?? 80),

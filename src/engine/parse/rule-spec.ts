@@ -95,7 +95,8 @@ class RuleSpecParser {
     while (this.i < tokens.length) {
       let tok = tokens[this.i];
       let inv = false;
-      if (tok.text === '!' && !tok.quoted) {
+      // The shell and iptables-restore both unquote: '!' is the same word as !.
+      if (tok.text === '!') {
         inv = true;
         tok = tokens[++this.i];
         if (!tok) throw new ParseError('"!" must be followed by an option', tokens[this.i - 1].span);
@@ -119,7 +120,7 @@ class RuleSpecParser {
   /// so does nfplay, saying where the `!` goes now.
   private argInv(opt: Token, inv: boolean): boolean {
     const t = this.tokens[this.i + 1];
-    if (t && t.text === '!' && !t.quoted) {
+    if (t && t.text === '!') {
       const arg = this.tokens[this.i + 2]?.text ?? '';
       throw new ParseError(`Bad argument \`${arg}': iptables 1.8 takes "!" before the option only: write "! ${opt.text} ${arg}"`, t.span);
     }

@@ -4,7 +4,7 @@ import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
-import { Annotation, EditorState, StateEffect, StateField, type Extension, type Range, type Text } from '@codemirror/state';
+import { Annotation, EditorState, StateEffect, StateField, Text, type Extension, type Range } from '@codemirror/state';
 import { Decoration, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
 import type { Diagnostic } from '../../engine/model/span';
 import { iptablesCompletion, iptablesHover, type CompletionData } from './iptables-completion';
@@ -77,6 +77,7 @@ export function createRulesetEditor(opts: RulesetEditorOptions): EditorView {
     opts.completion ? [autocompletion({ override: [iptablesCompletion(opts.completion)], icons: false }), iptablesHover(opts.completion)] : [],
     EditorView.contentAttributes.of({ 'aria-label': opts.label ?? 'Ruleset', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
     EditorState.readOnly.of(opts.readOnly ?? false),
+    bigPaste,
     EditorView.editable.of(!opts.readOnly),
     EditorView.updateListener.of((u) => {
       if (u.docChanged && !u.transactions.every((tr) => tr.annotation(fromState))) opts.onChange();
@@ -97,11 +98,58 @@ export async function readText(doc: Text, slice = 1 << 20): Promise<string> {
   return parts.join('');
 }
 
-/// Replaces the text when it differs (an example or link loaded), keeping undo history.
-export function setText(view: EditorView, text: string) {
-  if (view.state.doc.length !== text.length || view.state.doc.toString() !== text)
-    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, annotations: fromState.of(true) });
+/// Replaces the text when it differs (an example, a link or a file loaded), keeping undo history. A big
+/// text is split into lines a megabyte at a time (see `toDoc`); `stale` says a newer text has come
+/// meanwhile, and this one is dropped. Resolves to whether the text was set.
+export async function setText(view: EditorView, text: string, stale: () => boolean = () => false): Promise<boolean> {
+  if (view.state.doc.length === text.length && view.state.doc.toString() === text) return true;
+  const insert = await toDoc(text, stale);
+  if (insert === null) return false;
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert }, annotations: fromState.of(true) });
+  return true;
 }
+
+/// Text past this many characters is made into a document a slice at a time.
+const SLICE = 1 << 20;
+
+const nextTask = () => new Promise((ok) => setTimeout(ok));
+
+/// A document of `text` (split into lines as CodeMirror does), built in slices with the page responsive
+/// between them; null when `stale` says it is no longer wanted. Small text is returned as it is.
+async function toDoc(text: string, stale: () => boolean): Promise<string | Text | null> {
+  if (text.length <= SLICE) return text;
+  const lines: string[] = [];
+  for (let from = 0; from <= text.length; ) {
+    let nl = text.indexOf('\n', Math.min(from + SLICE, text.length));
+    if (nl < 0) nl = text.length;
+    const end = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    for (const l of text.slice(from, end).split(/\r\n?|\n/)) lines.push(l);
+    from = nl + 1;
+    await nextTask();
+    if (stale()) return null;
+  }
+  const doc = Text.of(lines);
+  // Building the document and showing it are two long jobs: two tasks. The second right after a frame,
+  // when the page's layout is clean (the editor reads the DOM selection, which would lay it out again).
+  await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok)));
+  return stale() ? null : doc;
+}
+
+/// A big paste goes the same way: CodeMirror's own would split megabytes in one task.
+const bigPaste = EditorView.domEventHandlers({
+  paste(event, view) {
+    const text = event.clipboardData?.getData('text/plain');
+    if (!text || text.length <= SLICE || view.state.readOnly) return false;
+    event.preventDefault();
+    const before = view.state.doc;
+    const { from, to } = view.state.selection.main;
+    void toDoc(text, () => view.state.doc !== before).then((insert) => {
+      if (insert === null) return;
+      view.dispatch({ changes: { from, to, insert }, selection: { anchor: from + insert.length }, userEvent: 'input.paste', scrollIntoView: true });
+    });
+    return true;
+  },
+});
 
 export function showDiagnostics(view: EditorView, diagnostics: readonly Diagnostic[]) {
   const len = view.state.doc.length;

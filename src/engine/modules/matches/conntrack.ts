@@ -256,10 +256,13 @@ export const conntrack: MatchModule<ConntrackOptions> = {
     if (o.state) parts.push(`ct state ${not(o.state)}${value('state', o.state.v.filter((s) => s !== 'SNAT' && s !== 'DNAT')).toLowerCase()}`);
     if (o.state?.v.some((s) => s === 'SNAT' || s === 'DNAT')) {
       const nat = o.state.v.filter((s) => s === 'SNAT' || s === 'DNAT').map((s) => s.toLowerCase()).join(',');
-      if (o.state.v.some((s) => s !== 'SNAT' && s !== 'DNAT')) return { untranslatable: 'a --ctstate list mixing SNAT/DNAT with states has no single nftables expression' };
+      const mixed = o.state.v.some((s) => s !== 'SNAT' && s !== 'DNAT');
+      // Any of the states: a mix is an or of two expressions, which one rule can only say negated (none of them).
+      if (mixed && !o.state.inv) return { untranslatable: 'a --ctstate list mixing SNAT/DNAT with states has no single nftables expression' };
       // A flag list matches any of its flags, as the --ctstate list does.
-      parts[parts.length - 1] = `ct status ${not(o.state)}${nat}`;
-      if (nat.includes(',')) note = 'iptables-translate 1.8.9 keeps only the first of SNAT,DNAT';
+      if (mixed) parts.push(`ct status ${not(o.state)}${nat}`);
+      else parts[parts.length - 1] = `ct status ${not(o.state)}${nat}`;
+      if (mixed || nat.includes(',')) note = 'iptables-translate 1.8.9 keeps only one of the SNAT/DNAT states of --ctstate and drops the others';
     }
     if (o.status) {
       if (o.status.v === 0) return { untranslatable: '--ctstatus NONE matches no connection' };

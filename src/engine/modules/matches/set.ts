@@ -120,9 +120,10 @@ export const set: MatchModule<SetMatchOptions> = {
     const dims = info ? info.type.split(':')[1].split(',') : o.dirs.length === 1 ? ['net'] : null;
     if (!dims || info?.type === 'list:set' || o.dirs.length < dims.length)
       return { untranslatable: `set ${o.name}: its type must be known to build the key (define it in the scenario's sets)` };
+    const l4 = ({ 6: 'tcp', 17: 'udp', 132: 'sctp' } as Record<number, string>)[ctx?.proto ?? 0] ?? 'th';
     const fields: Record<string, [(d: Dir) => string, string]> = {
       ip: [(d) => `ip ${d === 'src' ? 's' : 'd'}addr`, 'ipv4_addr'], net: [(d) => `ip ${d === 'src' ? 's' : 'd'}addr`, 'ipv4_addr'],
-      port: [(d) => `th ${d === 'src' ? 'sport' : 'dport'}`, 'inet_service'],
+      port: [(d) => `${l4} ${d === 'src' ? 'sport' : 'dport'}`, 'inet_service'],
       iface: [(d) => (d === 'src' ? 'iifname' : 'oifname'), 'ifname'], mac: [() => 'ether saddr', 'ether_addr'], mark: [() => 'meta mark', 'mark'],
     };
     if (dims.some((d) => !fields[d])) return { untranslatable: `set ${o.name}: ${info?.type} has no nftables key` };

@@ -58,8 +58,10 @@ export const ports = {
         note = `iptables-translate 1.8.9 drops ! --${dir} 0:65535 (the rule would match every packet instead of none)`;
       }
       parts.push(`${proto} ${dir} ${inv ? '!= ' : ''}${r.min === r.max ? r.min : `${r.min}-${r.max}`}`);
-      if (inv && proto === 'udp' && !note) note = `iptables-translate 1.8.9 drops the ! of a udp --${dir}, which inverts the rule`;
     }
+    // libxt_udp 1.8.9 negates --dport by the flag of --sport.
+    if (proto === 'udp' && o.dport && o.dportInv !== (o.sport !== null && o.sportInv))
+      note = 'iptables-translate 1.8.9 negates a udp --dport only when --sport is negated';
     return note ? { nft: parts.join(' '), note } : { nft: parts.join(' ') };
   },
 

@@ -112,8 +112,10 @@ export const mark: TargetModule<XMark> = {
   },
   save: (o) => `--set-xmark ${hex(o.value)}/${hex(o.mask)}`,
   list: (o) => `MARK ${listXMark(o)}`,
-  // iptables-translate ends `mark and MASK` with a space (a double space before a comment).
-  xlate: (o, ctx) => ctx?.flavour === 'idiomatic'
-    ? { nft: `meta mark set ${xlateXMark('meta mark', o)}` }
-    : { nft: `meta mark set ${xlateXMark('mark', o)}${ctx && o.value === 0 && o.mask !== 0xffffffff ? ' ' : ''}` },
+  // iptables-translate ends the `mark and ...` forms with a space (a double space before a comment).
+  xlate: (o, ctx) => {
+    if (ctx?.flavour === 'idiomatic') return { nft: `meta mark set ${xlateXMark('meta mark', o)}` };
+    const x = xlateXMark('mark', o);
+    return { nft: `meta mark set ${x}${ctx && x.startsWith('mark and') ? ' ' : ''}` };
+  },
 };

@@ -1,0 +1,55 @@
+// nft's lexical layer, as far as the structure of a ruleset needs it: words, quoted strings, the
+// punctuation that shapes blocks ({ } ; and newlines), `#` comments to the end of the line.
+
+export interface NftToken {
+  /// `{`, `}`, `;`, `\n` (a statement ends there), or a word / quoted string as written.
+  text: string;
+  quoted: boolean;
+  line: number;
+  column: number;
+}
+
+export class NftSyntaxError extends Error {
+  constructor(message: string, public line: number, public column: number) {
+    super(message);
+    this.name = 'NftSyntaxError';
+  }
+}
+
+export function tokenizeNft(text: string): NftToken[] {
+  const out: NftToken[] = [];
+  let line = 1;
+  let lineStart = 0;
+  let i = 0;
+  const push = (t: string, start: number, quoted = false) => out.push({ text: t, quoted, line, column: start - lineStart + 1 });
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\n') {
+      push('\n', i);
+      line++;
+      lineStart = ++i;
+    } else if (c === ' ' || c === '\t' || c === '\r') i++;
+    else if (c === '\\' && text[i + 1] === '\n') {
+      // A backslash joins the next line to this statement.
+      i += 2;
+      line++;
+      lineStart = i;
+    } else if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '{' || c === '}' || c === ';') {
+      push(c, i);
+      i++;
+    } else if (c === '"') {
+      const end = text.indexOf('"', i + 1);
+      const nl = text.indexOf('\n', i + 1);
+      if (end < 0 || (nl >= 0 && nl < end)) throw new NftSyntaxError('unterminated string', line, i - lineStart + 1);
+      push(text.slice(i + 1, end), i, true);
+      i = end + 1;
+    } else {
+      const start = i;
+      while (i < text.length && !/[\s{};#"]/.test(text[i])) i++;
+      push(text.slice(start, i), start);
+    }
+  }
+  return out;
+}
