@@ -4,8 +4,19 @@
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/// A kube-proxy-looking 16-character chain suffix, stable for a given name.
+/// A kube-proxy-looking 16-character chain suffix, stable for a given name and unique within a dump.
+const used = new Set<string>();
 function suffix(name: string): string {
+  for (let salt = 0; ; salt++) {
+    const s = hashSuffix(salt ? `${name}#${salt}` : name);
+    if (!used.has(s)) {
+      used.add(s);
+      return s;
+    }
+  }
+}
+
+function hashSuffix(name: string): string {
   let h1 = 0x811c9dc5, h2 = 0x01000193;
   for (let i = 0; i < name.length; i++) {
     h1 = Math.imul(h1 ^ name.charCodeAt(i), 16777619) >>> 0;
@@ -28,6 +39,7 @@ export interface KubeDump {
 
 /// About `rules` rules: 2 + 3 × endpoints per service, 3 endpoints each.
 export function kubeProxyDump(rules: number, endpoints = 3): KubeDump {
+  used.clear();
   const perService = 2 + 3 * endpoints;
   const services = Math.max(1, Math.floor((rules - 7) / perService));
   const chains: string[] = [':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]',
