@@ -10,7 +10,7 @@ const NAMES: [string, number][] = [
   ['isis', 124], ['sctp', 132], ['fc', 133], ['mobility-header', 135], ['udplite', 136], ['mpls-in-ip', 137], ['manet', 138],
   ['hip', 139], ['shim6', 140], ['wesp', 141], ['rohc', 142], ['ethernet', 143],
 ];
-const BY_NAME = new Map<string, number>([...NAMES, ['all', 0], ['icmpv6', 58], ['mh', 135], ['ospfigp', 89]]);
+const BY_NAME = new Map<string, number>([...NAMES, ['all', 0], ['ip', 0], ['hopopt', 0], ['icmpv6', 58], ['mh', 135], ['ospfigp', 89]]);
 const BY_NUMBER = new Map<number, string>(NAMES.map(([n, v]) => [v, n]));
 
 /// `tcp`, `TCP`, `6`, `all`; iptables' "unknown protocol" otherwise.

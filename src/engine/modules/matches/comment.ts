@@ -6,9 +6,11 @@ export interface CommentOptions {
   text: string;
 }
 
-/// iptables-save quotes a comment and escapes its quotes and backslashes.
+/// As iptables-save writes a string: bare when it is only letters, digits, `_` and `-`; otherwise in double
+/// quotes with `"`, `'` and `\` escaped by a backslash.
 export function quote(s: string): string {
-  return `"${s.replace(/[\\"]/g, (c) => '\\' + c)}"`;
+  if (/^[A-Za-z0-9_-]+$/.test(s)) return s;
+  return `"${s.replace(/["'\\]/g, (c) => '\\' + c)}"`;
 }
 
 export const comment: MatchModule<CommentOptions> = {
@@ -18,14 +20,14 @@ export const comment: MatchModule<CommentOptions> = {
   simulated: true,
   options: [{ name: 'comment', help: 'The comment text (quote it when it has spaces).' }],
   finalize(p) {
-    if (!p.comment) throw new OptionError('comment match: option "--comment" must be specified');
+    if (!p.comment) throw new OptionError('comment: option "--comment" must be specified');
     const text = String(p.comment.value);
-    if (text.length > 255) throw new OptionError(`comment may not exceed 255 characters`);
-    return { text };
+    // iptables 1.8.9 keeps the first 255 characters of a longer comment, without a word.
+    return { text: text.slice(0, 255) };
   },
   match: () => true,
   space: () => ({ all: [] }),
   save: (o) => `--comment ${quote(o.text)}`,
   list: (o) => `/* ${o.text} */`,
-  xlate: (o) => ({ nft: `comment ${quote(o.text)}` }),
+  xlate: (o) => ({ nft: `comment "${o.text.replace(/[\\"]/g, (c) => '\\' + c)}"` }),
 };

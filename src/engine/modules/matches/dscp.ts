@@ -1,7 +1,7 @@
 // -m dscp: the DiffServ code point, the upper six bits of the TOS byte (libxt_dscp).
 import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
-import { not, parseUint } from '../values';
+import { not } from '../values';
 
 /// The DiffServ class names --dscp-class takes.
 export const DSCP_CLASSES: Record<string, number> = {
@@ -12,7 +12,7 @@ export const DSCP_CLASSES: Record<string, number> = {
 
 export function parseDscpClass(v: string): number {
   const n = DSCP_CLASSES[v.toUpperCase()];
-  if (n === undefined) throw new OptionError(`Invalid DSCP class \`${v}'`);
+  if (n === undefined) throw new OptionError(`Invalid DSCP value \`${v}'`);
   return n;
 }
 
@@ -29,12 +29,16 @@ export const dscp: MatchModule<DscpOptions> = {
   help: 'Match the DSCP field (the TOS byte shifted right by two).',
   simulated: true,
   options: [
-    { name: 'dscp', invert: true, parse: ([v]) => parseUint(v, 0x3f, 'DSCP value'), help: 'A value 0-63 (decimal or 0x hex).' },
+    { name: 'dscp', invert: true, parse: ([v]) => {
+      if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) || Number(v) > 0x3f) throw new OptionError('dscp: bad value for option "--dscp", or out of range (0-63).');
+      return Number(v);
+    }, help: 'A value 0-63 (decimal or 0x hex).' },
     { name: 'dscp-class', invert: true, values: Object.keys(DSCP_CLASSES), parse: ([v]) => parseDscpClass(v), help: 'A DiffServ class: EF, AF11 ... AF43, CS0 ... CS7, BE.' },
   ],
   finalize(p) {
     const o = p.dscp ?? p['dscp-class'];
-    if (!o || (p.dscp && p['dscp-class'])) throw new OptionError('DSCP match: exactly one of --dscp or --dscp-class must be given');
+    if (!o) throw new OptionError('DSCP match: Parameter --dscp is required');
+    if (p.dscp && p['dscp-class']) throw new OptionError('dscp: option "--dscp" cannot be used together with "--dscp-class".');
     return { dscp: o.value, inv: o.inv };
   },
   match: (pkt, o) => (pkt.tos >> 2 === o.dscp) !== o.inv,

@@ -2,7 +2,7 @@
 import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { not } from '../values';
-import { findIcmpType, ICMP_TYPE_NAMES } from '../../model/icmp-types';
+import { ICMP_TYPE_NAMES, type IcmpTypeName } from '../../model/icmp-types';
 
 export interface IcmpOptions {
   /// 255 means any type.
@@ -12,18 +12,55 @@ export interface IcmpOptions {
   inv: boolean;
 }
 
-function parseIcmpType(text: string): Omit<IcmpOptions, 'inv'> {
-  const named = findIcmpType(text);
-  if (named) return { type: named.type, codeMin: named.codeMin, codeMax: named.codeMax };
-  const m = /^(\d+)(?:\/(\d+))?$/.exec(text);
-  if (!m || Number(m[1]) > 255 || (m[2] !== undefined && Number(m[2]) > 255)) throw new OptionError(`Invalid ICMP type \`${text}'`);
-  const code = m[2] === undefined ? null : Number(m[2]);
-  return { type: Number(m[1]), codeMin: code ?? 0, codeMax: code ?? 0xff };
+/// The names as iptables looks them up, in its order: an alias right after the name it stands for. The
+/// order shows in the "Ambiguous ICMP type" message, which names the first two names a prefix fits.
+const LOOKUP: readonly IcmpTypeName[] = ICMP_TYPE_NAMES.flatMap((t) => [t, ...(t.aliases ?? []).map((name) => ({ ...t, name }))]);
+
+/// A number as C's strtoul reads it with base 0 (0x hex, leading 0 octal): the value and where it stopped,
+/// or null when no digit starts it.
+function strtoul(text: string, at: number): { n: number; next: number } | null {
+  const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)/.exec(text.slice(at));
+  if (!m) return null;
+  const n = m[1].length > 1 && m[1][0] === '0' && /[xX]/.test(m[1][1]) ? parseInt(m[1].slice(2), 16) : m[1][0] === '0' ? parseInt(m[1], 8) : Number(m[1]);
+  return { n, next: at + m[1].length };
 }
 
+/// A name (or an unambiguous prefix of one, any case), `type`, `type/code` or `type/min:max`.
+function parseIcmpType(text: string): Omit<IcmpOptions, 'inv'> {
+  const low = text.toLowerCase();
+  let found: IcmpTypeName | undefined;
+  for (const t of LOOKUP) {
+    if (!t.name.toLowerCase().startsWith(low)) continue;
+    if (found) throw new OptionError(`Ambiguous ICMP type \`${text}': \`${found.name}' or \`${t.name}'?`);
+    found = t;
+  }
+  if (found) return { type: found.type, codeMin: found.codeMin, codeMax: found.codeMax };
+  const type = strtoul(text, 0);
+  if (!type || type.n > 255) throw new OptionError(`Unknown ICMP type \`${text}'`);
+  let i = type.next;
+  if (text[i] === ':') throw new OptionError('ICMP type range not supported');
+  if (i === text.length) return { type: type.n, codeMin: 0, codeMax: 0xff };
+  if (text[i] !== '/') throw new OptionError(`unknown character ${text[i]}`);
+  const min = strtoul(text, i + 1);
+  let max = min;
+  if (min && text[min.next] === ':') max = strtoul(text, min.next + 1);
+  if (!min || !max || min.n > 255 || max.n > 255) throw new OptionError(`Unknown ICMP code \`${text}'`);
+  i = max.next;
+  if (i !== text.length) throw new OptionError(`unknown character ${text[i]}`);
+  return { type: type.n, codeMin: min.n, codeMax: max.n };
+}
+
+/// As iptables-save prints it: a code range shows only its first code (1.8.9 prints `3/1:4` as `3/1`).
 function format(o: IcmpOptions): string {
   if (o.type === 0xff) return 'any';
   return o.codeMin === 0 && o.codeMax === 0xff ? String(o.type) : `${o.type}/${o.codeMin}`;
+}
+
+/// For explanations: the whole code range.
+function describe(o: IcmpOptions): string {
+  if (o.type === 0xff) return 'any';
+  if (o.codeMin === 0 && o.codeMax === 0xff) return `type ${o.type}`;
+  return `${o.type}/${o.codeMin === o.codeMax ? o.codeMin : `${o.codeMin}:${o.codeMax}`}`;
 }
 
 export const icmp: MatchModule<IcmpOptions> = {
@@ -39,7 +76,7 @@ export const icmp: MatchModule<IcmpOptions> = {
   ],
   finalize(p, rule) {
     if (rule.proto !== 1 || rule.protoInv) throw new OptionError("ICMP match requires '-p icmp'");
-    if (!p['icmp-type']) throw new OptionError('icmp match: option "--icmp-type" must be specified');
+    if (!p['icmp-type']) throw new OptionError('icmp: option "--icmp-type" must be specified');
     return { ...p['icmp-type'].value, inv: p['icmp-type'].inv };
   },
   match(pkt, o) {
@@ -49,7 +86,8 @@ export const icmp: MatchModule<IcmpOptions> = {
     return hit !== o.inv;
   },
   explain(pkt, o) {
-    return `ICMP ${pkt.icmpType}/${pkt.icmpCode} is ${o.inv ? '' : 'not '}${format(o)}`;
+    if (pkt.fragOffset !== 0) return 'a later fragment has no ICMP header';
+    return `ICMP ${pkt.icmpType}/${pkt.icmpCode} is ${o.inv ? '' : 'not '}${describe(o)}`;
   },
   space(o) {
     const type: Space = o.type === 0xff ? { all: [] } : { field: 'icmp', ranges: [{ min: (o.type << 8) | o.codeMin, max: (o.type << 8) | o.codeMax }] };
@@ -58,7 +96,7 @@ export const icmp: MatchModule<IcmpOptions> = {
   save: (o) => `${not(o.inv)}--icmp-type ${format(o)}`,
   // iptables writes "icmptype 8" but "icmp !type 8": the `!` goes between the two words.
   list(o) {
-    const code = o.codeMin === 0 && o.codeMax === 0xff ? '' : ` code ${o.codeMin}`;
+    const code = o.codeMin === 0 && o.codeMax === 0xff ? '' : o.codeMin === o.codeMax ? ` code ${o.codeMin}` : ` codes ${o.codeMin}-${o.codeMax}`;
     return `icmp${o.inv ? ' !' : ''}type ${o.type}${code}`;
   },
   xlate(o) {

@@ -16,10 +16,23 @@ export interface IprangeOptions {
   dstInv: boolean;
 }
 
-function parseRange(text: string): AddrRange {
-  const [a, b, extra] = text.split('-');
-  const min = parseIPv4(a), max = b === undefined ? min : parseIPv4(b);
-  if (min === null || max === null || extra !== undefined) throw new OptionError(`iprange: bad range \`${text}'`);
+/// iptables pads a short address with zeros: 10.1 is 10.1.0.0.
+function address(text: string): number | null {
+  const parts = text.split('.');
+  if (parts.length > 4 || !parts.every((p) => /^\d{1,3}$/.test(p))) return null;
+  return parseIPv4([...parts, '0', '0', '0'].slice(0, 4).join('.'));
+}
+
+/// `a-b`, or one address (a range of one). iptables names the part it could not read.
+function parseRange(text: string, option: string): AddrRange {
+  const i = text.indexOf('-');
+  const [a, b] = i < 0 ? [text, null] : [text.slice(0, i), text.slice(i + 1)];
+  const bad = (part: string) => new OptionError(`iprange: Bad value for "--${option}" option: "${part}"`);
+  const min = address(a);
+  if (min === null) throw bad(a);
+  if (b === null) return { min, max: min };
+  const max = address(b);
+  if (max === null) throw bad(b);
   return { min, max };
 }
 
@@ -32,11 +45,11 @@ export const iprange: MatchModule<IprangeOptions> = {
   help: 'Match source or destination addresses within a range first-last.',
   simulated: true,
   options: [
-    { name: 'src-range', invert: true, parse: ([v]) => parseRange(v), help: 'Source in from-to (10.0.0.1-10.0.0.9).' },
-    { name: 'dst-range', invert: true, parse: ([v]) => parseRange(v), help: 'Destination in from-to (10.0.0.1-10.0.0.9).' },
+    { name: 'src-range', invert: true, parse: ([v]) => parseRange(v, 'src-range'), help: 'Source in from-to (10.0.0.1-10.0.0.9).' },
+    { name: 'dst-range', invert: true, parse: ([v]) => parseRange(v, 'dst-range'), help: 'Destination in from-to (10.0.0.1-10.0.0.9).' },
   ],
   finalize(p) {
-    if (!p['src-range'] && !p['dst-range']) throw new OptionError('iprange match: you must specify `--src-range\' or `--dst-range\'');
+    if (!p['src-range'] && !p['dst-range']) throw new OptionError('iprange match: You must specify `--src-range\' or `--dst-range\'');
     return {
       src: p['src-range']?.value ?? null, srcInv: p['src-range']?.inv ?? false,
       dst: p['dst-range']?.value ?? null, dstInv: p['dst-range']?.inv ?? false,

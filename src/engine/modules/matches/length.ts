@@ -1,7 +1,7 @@
 // -m length --length: the IP packet's total length (libxt_length).
 import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
-import { formatRange, inRange, not, parseUint, type Range } from '../values';
+import { formatRange, inRange, not, type Range } from '../values';
 
 export interface LengthOptions {
   range: Range;
@@ -15,15 +15,22 @@ export const length: MatchModule<LengthOptions> = {
   simulated: true,
   options: [{
     name: 'length', invert: true, help: 'Length in bytes, or a range min:max.',
+    // A reversed range is kept, as iptables keeps it (it never matches).
     parse: ([v]) => {
-      const [a, b] = v.split(':');
-      const min = a === '' ? 0 : parseUint(a, 0xffff, 'length'), max = b === undefined ? min : b === '' ? 0xffff : parseUint(b, 0xffff, 'length');
-      if (min > max) throw new OptionError(`length range \`${v}' is reversed`);
-      return { min, max };
+      const parts = v.split(':');
+      if (parts.length > 2) throw new OptionError('length: Too many components for option "--length" (max: 2)');
+      const num = (t: string, dflt: number) => {
+        if (t === '') return dflt;
+        if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(t) || Number(t) > 0xffff)
+          throw new OptionError(`length: bad value for option "--length" near "${t}", or out of range (0-65535).`);
+        return Number(t);
+      };
+      const min = num(parts[0], 0);
+      return { min, max: parts.length === 1 ? min : num(parts[1], 0xffff) };
     },
   }],
   finalize(p) {
-    if (!p.length) throw new OptionError('length match: option "--length" must be specified');
+    if (!p.length) throw new OptionError('length: option "--length" must be specified');
     return { range: p.length.value, inv: p.length.inv };
   },
   match: (pkt, o) => inRange(pkt.length, o.range) !== o.inv,

@@ -16,13 +16,13 @@ export const mac: MatchModule<MacOptions> = {
   options: [{
     name: 'mac-source', invert: true, help: 'XX:XX:XX:XX:XX:XX',
     parse: ([v]) => {
-      if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(v)) throw new OptionError(`Bad mac address "${v}"`);
+      if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(v)) throw new OptionError('Invalid MAC address specified.');
       return v.split(':').map((b) => b.padStart(2, '0').toLowerCase()).join(':');
     },
   }],
   finalize(p, rule) {
-    if (!p['mac-source']) throw new OptionError('mac match: option "--mac-source" must be specified');
-    if (rule.hooks.some((h) => h === 'OUTPUT' || h === 'POSTROUTING')) throw new OptionError('mac match: only valid in PREROUTING, INPUT and FORWARD');
+    if (!p['mac-source']) throw new OptionError('mac: option "--mac-source" must be specified');
+    if (rule.hooks.some((h) => h === 'OUTPUT' || h === 'POSTROUTING')) throw new OptionError('mac match: only valid in PREROUTING, INPUT and FORWARD (the kernel refuses the rule: Invalid argument)');
     return { mac: p['mac-source'].value, inv: p['mac-source'].inv };
   },
   // A packet with no link-layer header (sent locally) never matches, negated or not.

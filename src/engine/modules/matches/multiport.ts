@@ -1,7 +1,7 @@
 // -m multiport: up to 15 ports or ranges in one rule (libxt_multiport, revision 1).
 import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
-import { formatRange, inRange, not, parsePortRange, type Range } from '../values';
+import { formatRange, inRange, not, parsePort, type Range } from '../values';
 
 export interface MultiportOptions {
   which: 'sports' | 'dports' | 'ports';
@@ -11,9 +11,20 @@ export interface MultiportOptions {
 
 /// Protocols with ports, as iptables requires for multiport.
 const PORT_PROTOS = [6, 17, 33, 132, 136];
+const LONG = { sports: 'source-ports', dports: 'destination-ports', ports: 'ports' } as const;
+
+/// Each element is a port or a range a:b; an empty side is an error here (unlike --dport).
+function parseElement(text: string): Range {
+  const i = text.indexOf(':');
+  const min = parsePort(i < 0 ? text : text.slice(0, i));
+  if (i < 0) return { min, max: min };
+  const max = parsePort(text.slice(i + 1));
+  if (min > max) throw new OptionError('invalid portrange specified');
+  return { min, max };
+}
 
 function parseList(text: string): Range[] {
-  const list = text.split(',').map(parsePortRange);
+  const list = text.split(',').map(parseElement);
   // A range counts as two ports toward the kernel's limit of 15.
   if (list.reduce((n, r) => n + (r.min === r.max ? 1 : 2), 0) > 15) throw new OptionError('too many ports specified');
   return list;
@@ -30,9 +41,12 @@ export const multiport: MatchModule<MultiportOptions> = {
     { name: 'ports', invert: true, parse: ([v]) => parseList(v), help: 'Either port in the list.' },
   ],
   finalize(p, rule) {
+    // Two of them: iptables names them in this order, whatever the order given.
     const given = (['sports', 'dports', 'ports'] as const).filter((k) => p[k]);
-    if (given.length !== 1) throw new OptionError('multiport can only have one option');
-    if (!PORT_PROTOS.includes(rule.proto) || rule.protoInv) throw new OptionError('multiport needs `-p tcp\', `-p udp\', `-p udplite\', `-p sctp\' or `-p dccp\'');
+    if (given.length === 0) throw new OptionError('multiport expection an option');
+    if (given.length > 1) throw new OptionError(`multiport: option "--${LONG[given[0]]}" cannot be used together with "--${LONG[given[1]]}".`);
+    if (rule.proto === 0 && !rule.protoInv) throw new OptionError('multiport needs `-p tcp\', `-p udp\', `-p udplite\', `-p sctp\' or `-p dccp\'');
+    if (!PORT_PROTOS.includes(rule.proto) || rule.protoInv) throw new OptionError('multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP');
     const k = given[0];
     return { which: k, ports: p[k]!.value, inv: p[k]!.inv };
   },
@@ -43,8 +57,9 @@ export const multiport: MatchModule<MultiportOptions> = {
     return hit !== o.inv;
   },
   explain(pkt, o) {
-    const v = o.which === 'sports' ? `sport ${pkt.sport}` : o.which === 'dports' ? `dport ${pkt.dport}` : `ports ${pkt.sport} and ${pkt.dport}`;
-    return `${v} ${o.inv ? 'in' : 'not in'} ${o.ports.map((r) => formatRange(r)).join(',')}`;
+    if (pkt.fragOffset !== 0) return 'a later fragment has no ports';
+    const v = o.which === 'sports' ? `sport ${pkt.sport} is` : o.which === 'dports' ? `dport ${pkt.dport} is` : `ports ${pkt.sport} and ${pkt.dport} are`;
+    return `${v} ${o.inv ? '' : 'not '}in ${o.ports.map((r) => formatRange(r)).join(',')}`;
   },
   space(o) {
     const hit = (field: 'sport' | 'dport'): Space => ({ field, ranges: o.ports });

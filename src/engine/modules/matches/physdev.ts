@@ -18,14 +18,19 @@ export interface PhysdevOptions {
 
 const not = (f: Flag) => (f.inv ? '! ' : '');
 
+function ifname(v: string): string {
+  if (v.length > 15) throw new OptionError(`interface name \`${v}' must be shorter than IFNAMSIZ (15)`);
+  return v;
+}
+
 export const physdev: MatchModule<PhysdevOptions> = {
   kind: 'match',
   name: 'physdev',
   help: 'Match the bridge port of bridged traffic (--physdev-in, --physdev-out, --physdev-is-bridged ...).',
   simulated: 'bridged traffic is not modelled: every packet here is routed, so it crossed no bridge port',
   options: [
-    { name: 'physdev-in', invert: true, help: 'The bridge port the packet came in on (+ for a prefix).' },
-    { name: 'physdev-out', invert: true, help: 'The bridge port the packet goes out of.' },
+    { name: 'physdev-in', invert: true, parse: ([v]) => ifname(v), help: 'The bridge port the packet came in on (+ for a prefix).' },
+    { name: 'physdev-out', invert: true, parse: ([v]) => ifname(v), help: 'The bridge port the packet goes out of.' },
     { name: 'physdev-is-in', args: 0, invert: true, help: 'The packet came in on a bridge port.' },
     { name: 'physdev-is-out', args: 0, invert: true, help: 'The packet goes out of a bridge port.' },
     { name: 'physdev-is-bridged', args: 0, invert: true, help: 'The packet is bridged, not routed.' },
@@ -45,8 +50,8 @@ export const physdev: MatchModule<PhysdevOptions> = {
   explain: () => 'the packet crossed no bridge port (nfplay models routing, not bridging)',
   save(o) {
     const out: string[] = [];
-    if (o.in) out.push(`${not(o.in)}--physdev-in ${o.in.name}`);
     if (o.isIn) out.push(`${not(o.isIn)}--physdev-is-in`);
+    if (o.in) out.push(`${not(o.in)}--physdev-in ${o.in.name}`);
     if (o.isOut) out.push(`${not(o.isOut)}--physdev-is-out`);
     if (o.out) out.push(`${not(o.out)}--physdev-out ${o.out.name}`);
     if (o.isBridged) out.push(`${not(o.isBridged)}--physdev-is-bridged`);

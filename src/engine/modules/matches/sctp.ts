@@ -21,6 +21,11 @@ export const sctp: MatchModule<UdpOptions> = {
   space: (o) => ports.space(o),
   explain: (pkt, o) => ports.explain(pkt.sport, pkt.dport, o),
   save: (o) => ports.save(o),
-  list: (o) => ports.list('sctp', o),
+  // iptables -L leaves out a whole range 0:65535 that is not negated (iptables-save keeps it).
+  list: (o) => ports.list('sctp', {
+    ...o,
+    sport: o.sport && !o.sportInv && o.sport.min === 0 && o.sport.max === 65535 ? null : o.sport,
+    dport: o.dport && !o.dportInv && o.dport.min === 0 && o.dport.max === 65535 ? null : o.dport,
+  }),
   xlate: (o) => ports.xlate('sctp', o),
 };

@@ -19,17 +19,55 @@ export interface TimeOptions {
   contiguous: boolean;
 }
 
+/// hh:mm[:ss]; iptables quotes the text from the part that is out of range.
 function parseClock(v: string): number {
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(v);
-  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) throw new OptionError(`invalid time "${v}" specified, should be hh:mm[:ss] format`);
+  const bad = (t: string) => new OptionError(`invalid time "${t}" specified, should be hh:mm[:ss] format and within the boundaries`);
+  const m = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?$/.exec(v);
+  if (!m || Number(m[1]) > 23) throw bad(v);
+  if (Number(m[2]) > 59) throw bad(v.slice(v.indexOf(':') + 1));
+  if (Number(m[3] ?? 0) > 59) throw bad(v.slice(v.lastIndexOf(':') + 1));
   return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
 }
 
+/// Mon..Sun (the first three letters decide, case counts), or 1-7 from Monday; a larger number is ignored.
+function parseWeekdays(v: string): number[] {
+  const out = new Set<number>();
+  for (const d of v.split(',')) {
+    if (/^\d+$/.test(d)) {
+      if (Number(d) === 0) throw new OptionError('No, the week does NOT begin with Sunday.');
+      if (Number(d) <= 7) out.add(Number(d) - 1);
+      continue;
+    }
+    const i = DAYS.indexOf(d.slice(0, 3));
+    if (i < 0) throw new OptionError(`${d.slice(0, 3)} is not a valid day specifier`);
+    out.add(i);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/// 1-31; 0 is taken and selects no day.
+function parseMonthdays(v: string): number[] {
+  const out = new Set<number>();
+  for (const d of v.split(',')) {
+    const n = Number(d);
+    if (!/^\d+$/.test(d) || n > 31) throw new OptionError(`${d} is not a valid day for --monthdays`);
+    if (n > 0) out.add(n);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+const ordinal = (n: number) => `${n}${n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th'}`;
+
 function parseDate(v: string): number {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2}))?)?)?)?)?$/.exec(v);
-  if (!m) throw new OptionError(`Invalid date "${v}" specified. Should be YYYY[-MM[-DD[Thh[:mm[:ss]]]]]`);
+  const bad = () => new OptionError(`Invalid date "${v}" specified. Should be YYYY[-MM[-DD[Thh[:mm[:ss]]]]]`);
+  if (!m) throw bad();
   const [y, mo, d, h, mi, s] = [m[1], m[2] ?? '1', m[3] ?? '1', m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number);
-  return Date.UTC(y, mo - 1, d, h, mi, s) / 1000;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) throw bad();
+  // As mktime does, a day past the month's end runs into the next month (2026-02-30 is 2026-03-02).
+  const t = Date.UTC(y, mo - 1, d, h, mi, s) / 1000;
+  if (t < 0 || t > MAX_DATE) throw bad();
+  return t;
 }
 
 const clock = (s: number) => [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((n) => String(n).padStart(2, '0')).join(':');
@@ -44,16 +82,8 @@ export const time: MatchModule<TimeOptions> = {
   options: [
     { name: 'timestart', parse: ([v]) => parseClock(v), help: 'hh:mm[:ss] from which to match.' },
     { name: 'timestop', parse: ([v]) => parseClock(v), help: 'hh:mm[:ss] until which to match.' },
-    { name: 'weekdays', invert: true, help: 'Mon,Tue,... or 1-7.', parse: ([v]) => v.split(',').map((d) => {
-      const i = /^\d$/.test(d) ? Number(d) - 1 : DAYS.findIndex((x) => x.toLowerCase() === d.toLowerCase().slice(0, 3));
-      if (i < 0 || i > 6) throw new OptionError(`No, the weekday "${d}" is not valid`);
-      return i;
-    }) },
-    { name: 'monthdays', invert: true, help: 'Days of the month, 1-31, comma-separated.', parse: ([v]) => v.split(',').map((d) => {
-      const n = Number(d);
-      if (!/^\d+$/.test(d) || n < 1 || n > 31) throw new OptionError(`invalid monthday "${d}"`);
-      return n;
-    }) },
+    { name: 'weekdays', invert: true, help: 'Mon,Tue,... or 1-7.', parse: ([v]) => parseWeekdays(v) },
+    { name: 'monthdays', invert: true, help: 'Days of the month, 1-31, comma-separated.', parse: ([v]) => parseMonthdays(v) },
     { name: 'datestart', parse: ([v]) => parseDate(v), help: 'YYYY[-MM[-DD[Thh[:mm[:ss]]]]] from which to match.' },
     { name: 'datestop', parse: ([v]) => parseDate(v), help: 'YYYY[-MM[-DD[Thh[:mm[:ss]]]]] until which to match.' },
     { name: 'kerneltz', args: 0, help: "Use the kernel's time zone instead of UTC." },
@@ -73,9 +103,10 @@ export const time: MatchModule<TimeOptions> = {
   match(_pkt, o, ctx) {
     const t = TIME_EPOCH + ctx.now;
     if (t < o.dateStart || t > o.dateStop) return false;
-    const d = new Date(t * 1000);
     const secs = t % 86400;
     const inDay = o.start <= o.stop ? secs >= o.start && secs <= o.stop : secs >= o.start || secs <= o.stop;
+    // With --contiguous, the morning part of a period that crosses midnight belongs to the day it began.
+    const d = new Date((o.contiguous && o.start > o.stop && secs < o.start ? t - 86400 : t) * 1000);
     return inDay && o.weekdays.includes((d.getUTCDay() + 6) % 7) && o.monthdays.includes(d.getUTCDate());
   },
   explain: (_pkt, o, ctx) => `${date(TIME_EPOCH + ctx.now)} UTC is outside ${clock(o.start)}-${clock(o.stop)} on ${o.weekdays.map((d) => DAYS[d]).join(',')}`,
@@ -94,10 +125,11 @@ export const time: MatchModule<TimeOptions> = {
     const out = ['TIME'];
     if (o.start !== 0 || o.stop !== 86399) out.push(`from ${clock(o.start)} to ${clock(o.stop)}`);
     if (o.weekdays.length !== 7) out.push(`on ${o.weekdays.map((d) => DAYS[d]).join(',')}`);
-    if (o.monthdays.length !== 31) out.push(`on ${o.monthdays.join(',')}`);
-    if (o.dateStart) out.push(`starting from ${date(o.dateStart)}`);
-    if (o.dateStop !== MAX_DATE) out.push(`until date ${date(o.dateStop)}`);
-    out.push(o.kerneltz ? 'local' : 'UTC');
+    if (o.monthdays.length !== 31) out.push(`on ${o.monthdays.map(ordinal).join(',')}`);
+    if (o.dateStart) out.push(`starting from ${date(o.dateStart).replace('T', ' ')}`);
+    if (o.dateStop !== MAX_DATE) out.push(`until date ${date(o.dateStop).replace('T', ' ')}`);
+    if (!o.kerneltz) out.push('UTC');
+    if (o.contiguous) out.push('contiguous');
     return out.join(' ');
   },
   xlate(o, ctx) {

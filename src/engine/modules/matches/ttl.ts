@@ -1,7 +1,6 @@
 // -m ttl: the IPv4 time-to-live (libipt_ttl).
 import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
-import { parseUint } from '../values';
 
 export interface TtlOptions {
   op: 'eq' | 'ne' | 'lt' | 'gt';
@@ -9,7 +8,10 @@ export interface TtlOptions {
 }
 
 const SYMBOL = { eq: '==', ne: '!=', lt: '<', gt: '>' } as const;
-const ttlValue = ([v]: string[]) => parseUint(v, 255, 'TTL value');
+const ttlValue = (name: string) => ([v]: string[]) => {
+  if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(v) || Number(v) > 255) throw new OptionError(`ttl: bad value for option "--${name}", or out of range (0-255).`);
+  return Number(v);
+};
 
 export const ttl: MatchModule<TtlOptions> = {
   kind: 'match',
@@ -17,13 +19,18 @@ export const ttl: MatchModule<TtlOptions> = {
   help: 'Match the time-to-live field.',
   simulated: true,
   options: [
-    { name: 'ttl-eq', aliases: ['ttl'], invert: true, parse: ttlValue, help: 'TTL equals the value.' },
-    { name: 'ttl-lt', parse: ttlValue, help: 'TTL is less than the value.' },
-    { name: 'ttl-gt', parse: ttlValue, help: 'TTL is greater than the value.' },
+    { name: 'ttl-eq', aliases: ['ttl'], invert: true, parse: ttlValue('ttl-eq'), help: 'TTL equals the value.' },
+    { name: 'ttl-lt', parse: ttlValue('ttl-lt'), help: 'TTL is less than the value.' },
+    { name: 'ttl-gt', parse: ttlValue('ttl-gt'), help: 'TTL is greater than the value.' },
   ],
   finalize(p) {
     const given = (['ttl-eq', 'ttl-lt', 'ttl-gt'] as const).filter((k) => p[k]);
-    if (given.length !== 1) throw new OptionError('ttl: exactly one of --ttl-eq, --ttl-lt, --ttl-gt must be given');
+    if (given.length === 0) throw new OptionError("TTL match: You must specify one of `--ttl-eq', `--ttl-lt', `--ttl-gt");
+    // iptables names --ttl-lt or --ttl-gt (they exclude the others) first, then the first other one set.
+    if (given.length > 1) {
+      const first = given.find((k) => k !== 'ttl-eq')!;
+      throw new OptionError(`ttl: option "--${first}" cannot be used together with "--${given.find((k) => k !== first)}".`);
+    }
     const k = given[0], o = p[k]!;
     return { op: k === 'ttl-eq' ? (o.inv ? 'ne' : 'eq') : k === 'ttl-lt' ? 'lt' : 'gt', value: o.value };
   },

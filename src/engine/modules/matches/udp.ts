@@ -1,7 +1,7 @@
 // -m udp: UDP ports (libxt_udp). Loaded implicitly by `-p udp --dport ...`.
 import type { MatchModule, Space, Xlate } from '../types';
 import { OptionError } from '../types';
-import { formatRange, inRange, not, parsePortRange, type Range } from '../values';
+import { formatRange, inRange, not, parsePort, type Range } from '../values';
 
 export interface UdpOptions {
   sport: Range | null;
@@ -67,23 +67,51 @@ export const ports = {
 
 };
 
+/// libxt_udp 1.8.9 reads ports with the generic option parser, unlike tcp: a number keeps its low 16 bits
+/// (70000 is 4464), an empty side is 0 or 65535, a reversed range is kept (and never matches).
+function parseUdpPort(text: string): number {
+  if (/^\+?\d*$/.test(text)) return Number(BigInt(text.replace('+', '') || '0') & 0xffffn);
+  try {
+    return parsePort(text);
+  } catch {
+    throw new OptionError(`Port "${text}" does not resolve to anything.`);
+  }
+}
+
+function parseUdpRange(text: string, option: string): Range {
+  const parts = text.split(':');
+  if (parts.length > 2) throw new OptionError(`udp: Too many components for option "--${option}" (max: 2)`);
+  if (parts.length === 1) {
+    const p = parseUdpPort(text);
+    return { min: p, max: p };
+  }
+  return { min: parts[0] === '' ? 0 : parseUdpPort(parts[0]), max: parts[1] === '' ? 65535 : parseUdpPort(parts[1]) };
+}
+
+const full = (r: Range | null, inv: boolean) => r !== null && !inv && r.min === 0 && r.max === 65535;
+function shown(o: UdpOptions): UdpOptions {
+  return { ...o, sport: full(o.sport, o.sportInv) ? null : o.sport, dport: full(o.dport, o.dportInv) ? null : o.dport };
+}
+
 export const udp: MatchModule<UdpOptions> = {
   kind: 'match',
   name: 'udp',
   help: 'Match UDP ports. Needs -p udp.',
   simulated: true,
   options: [
-    { name: 'sport', aliases: ['source-port'], invert: true, parse: ([v]) => parsePortRange(v), help: 'Source port or range (port:port).' },
-    { name: 'dport', aliases: ['destination-port'], invert: true, parse: ([v]) => parsePortRange(v), help: 'Destination port or range (port:port).' },
+    { name: 'sport', aliases: ['source-port'], invert: true, parse: ([v]) => parseUdpRange(v, 'source-port'), help: 'Source port or range (port:port).' },
+    { name: 'dport', aliases: ['destination-port'], invert: true, parse: ([v]) => parseUdpRange(v, 'destination-port'), help: 'Destination port or range (port:port).' },
   ],
   finalize(p, rule) {
-    if (rule.proto !== 17 || rule.protoInv) throw new OptionError('UDP match requires \'-p udp\'');
+    // iptables checks the number only: `! -p udp -m udp` loads (and never matches).
+    if (rule.proto !== 17) throw new OptionError('UDP match requires \'-p udp\'');
     return { sport: p.sport?.value ?? null, sportInv: p.sport?.inv ?? false, dport: p.dport?.value ?? null, dportInv: p.dport?.inv ?? false };
   },
   match: (pkt, o) => pkt.fragOffset === 0 && ports.match(pkt.sport, pkt.dport, o),
   space: (o) => ports.space(o),
   explain: (pkt, o) => ports.explain(pkt.sport, pkt.dport, o),
-  save: (o) => ports.save(o),
-  list: (o) => ports.list('udp', o),
+  // The whole range 0:65535 is not printed (unless negated), as libxt_udp does.
+  save: (o) => ports.save(shown(o)),
+  list: (o) => ports.list('udp', shown(o)),
   xlate: (o) => ports.xlate('udp', o),
 };
