@@ -8,6 +8,9 @@ import { parseRuleset } from '../src/engine/parse/index';
 import { Simulation, simulateRuleset } from '../src/engine/sim/simulate';
 import type { PacketSpec, Scenario } from '../src/engine/model/scenario';
 import { kubeProxyDump } from './kubeproxy';
+import { CHECKS, lint } from '../src/engine/analyze/lint';
+import { LintContext } from '../src/engine/analyze/context';
+import { parseIntent } from '../src/engine/analyze/intent';
 import { translateRuleset } from '../src/nft/translate';
 
 function median(xs: number[]): number {
@@ -104,6 +107,18 @@ for (const n of [10_000, 50_000, 100_000]) {
     }
   });
   row(`kube-proxy ${dump.rules} rules: ClusterIP SYN + reply`, `${((ms / rounds / 2) * 1000).toFixed(1)} µs per packet`, `compile ${compile.toFixed(0)} ms once`, ms / rounds / 2 < 1 ? 'ok' : 'target: < 1 ms per packet');
+}
+
+for (const n of [10_000, 50_000]) {
+  // Lint over a parsed ruleset (the parse is timed above), and end to end as `nfplay lint` runs it.
+  const dump = kubeProxyDump(n);
+  const { ruleset } = parseRuleset(dump.text);
+  const only = time(3, () => {
+    const ctx = new LintContext(dump.text, ruleset, parseIntent(undefined));
+    CHECKS.flatMap((check) => check(ctx));
+  });
+  const whole = time(3, () => lint(dump.text));
+  row(`lint kube-proxy dump, ${dump.rules} rules`, `${only.toFixed(0)} ms`, `${whole.toFixed(0)} ms with parsing`, n < 50_000 || only < 2000 ? 'ok' : 'target: < 2 s for 50k');
 }
 
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -120,3 +120,24 @@ describe('shadowing agrees with the simulator', () => {
     expect(reported).toBeGreaterThan(100);
   });
 });
+
+describe('lockout agrees with the simulator', () => {
+  it('when lint finds no path for SSH, no new SSH connection is delivered', () => {
+    let locked = 0;
+    fc.assert(
+      fc.property(ruleset, fc.array(fc.tuple(fc.constantFrom(...REMOTE), fc.constantFrom('eth0', 'eth1')), { minLength: 5, maxLength: 12 }), (text, sources) => {
+        const { ruleset: rs, diagnostics } = parseRuleset(text);
+        if (diagnostics.some((d) => d.severity === 'error')) return;
+        if (!lint(text).findings.some((f) => f.message.startsWith('No accepted path for SSH (tcp/22) from any source'))) return;
+        locked++;
+        for (const [src, from] of sources) {
+          const dst = from === 'eth0' ? '203.0.113.10' : '10.0.0.1';
+          const res = new Simulation(rs, { host: HOST }).send({ from, src, dst, proto: 'tcp', sport: 40000, dport: 22, flags: ['SYN'] });
+          expect(res.fate, `${src} on ${from}\n${text}`).not.toBe('delivered');
+        }
+      }),
+      { numRuns: 400, seed: 11 },
+    );
+    expect(locked).toBeGreaterThan(20);
+  });
+});

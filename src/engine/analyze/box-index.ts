@@ -146,12 +146,6 @@ export class BoxIndex<T> {
   }
 }
 
-function push<T>(m: Map<number, Entry<T>[]>, k: number, e: Entry<T>) {
-  const l = m.get(k);
-  if (l) l.push(e);
-  else m.set(k, [e]);
-}
-
 /// The number of packets in a box, as a float (fields multiply far past 2^53; only comparisons matter).
 export function volume(alg: Algebra, b: Box): number {
   let v = 1;

@@ -32,11 +32,11 @@ export interface FlowResult {
   samples: SampleResult[];
 }
 
-/// Sources to try in a range: its ends, a usual address, and both sides of every rule's address boundary.
-function sources(ruleset: Ruleset, r: { min: number; max: number }): number[] {
+/// Sources to try in a range: its ends and middle, a usual address, and both sides of every rule's address boundary.
+function sources(ruleset: Ruleset, r: { min: number; max: number }, local: (a: number) => boolean): number[] {
   // A network's own first and last addresses read oddly as sources: take the ones inside when there are.
   const wide = r.max - r.min >= 3;
-  const pts = new Set<number>(wide ? [r.min + 1, r.max - 1] : [r.min, r.max]);
+  const pts = new Set<number>(wide ? [r.min + 1, r.min + Math.floor((r.max - r.min) / 2), r.max - 1] : [r.min, r.max]);
   if (0xc6336407 >= r.min && 0xc6336407 <= r.max) pts.add(0xc6336407);
   for (const t of ruleset.tables.values())
     for (const c of t.chains.values())
@@ -45,9 +45,10 @@ function sources(ruleset: Ruleset, r: { min: number; max: number }): number[] {
           if (!cidr) continue;
           const lo = cidr.addr >>> 0;
           const hi = (cidr.addr | (~cidr.mask >>> 0)) >>> 0;
-          for (const p of [lo - 1, lo, hi, hi + 1]) if (p >= r.min && p <= r.max) pts.add(p >>> 0);
+          for (const p of [lo - 1, lo, hi, hi + 1]) if (p >= r.min && p <= r.max) pts.add(wide && p === r.min ? p + 1 : wide && p === r.max ? p - 1 : p >>> 0);
         }
-  const all = [...pts].sort((a, b) => a - b);
+  // The host's own addresses do not arrive from outside.
+  const all = [...pts].filter((a) => !local(a)).sort((a, b) => a - b);
   if (all.length <= MAX_SAMPLES) return all;
   const step = (all.length - 1) / (MAX_SAMPLES - 1);
   return Array.from({ length: MAX_SAMPLES }, (_, i) => all[Math.round(i * step)]);
@@ -74,7 +75,7 @@ export function checkMatrix(ruleset: Ruleset, matrix: Matrix, host: Scenario['ho
     return r.type === 'unicast' ? r.route.dev : r.type === 'unreachable' ? (firstAddr?.name ?? 'eth0') : r.dev;
   };
   return matrix.flows.map((flow) => {
-    const srcs = flow.from ? sources(ruleset, flow.from) : [null];
+    const srcs = flow.from ? sources(ruleset, flow.from, (a) => h.isLocal(a)) : [null];
     const samples = srcs.map((src) => {
       const packets: PacketSpec[] = [];
       const proto = flow.proto === 6 ? 'tcp' : flow.proto === 17 ? 'udp' : flow.proto === 1 ? 'icmp' : flow.proto;

@@ -3,7 +3,7 @@
 import type { Chain, Rule, Ruleset, TableName } from '../model/ruleset';
 import type { Scenario } from '../model/scenario';
 import type { Span } from '../model/span';
-import { Algebra, D, DIMS, type Box } from './box';
+import { Algebra } from './box';
 import { ChainWalk } from './chain-walk';
 import { Flows } from './flow';
 import { IfaceAtoms } from './ifaces';
@@ -68,24 +68,5 @@ export class LintContext {
   /// The rule was added with -I (the script's own words): an insertion goes above rules written before it.
   inserted(r: Rule): boolean {
     return /(^|\s)(-I|--insert)\s/.test(this.source(r));
-  }
-
-  /// A box of packets: field name → [min, max] ranges.
-  box(fields: Partial<Record<(typeof DIMS)[number], number[]>>): Box {
-    const b: Box = new Array(DIMS.length);
-    for (const [k, v] of Object.entries(fields)) b[D[k as keyof typeof D]] = v;
-    return b;
-  }
-
-  /// A built-in chain denies by default: its policy is DROP, or its last rule drops or rejects everything.
-  defaultDeny(table: TableName, chain: Chain): Rule | 'policy' | null {
-    if (!chain.registered) return null;
-    if (chain.policy === 'DROP') return 'policy';
-    const last = chain.rules.at(-1);
-    if (!last) return null;
-    const sp = this.spaces.of(last);
-    const t = last.target;
-    const denies = (t.kind === 'verdict' && t.verdict === 'DROP') || (t.kind === 'module' && t.module.name === 'REJECT');
-    return denies && sp.under.length === 1 && sp.under[0].every((s, d) => s === undefined || this.alg.isFull(sp.under[0], d)) ? last : null;
   }
 }

@@ -18,7 +18,7 @@ export function atoms(ifaces: IfaceAtoms, names: string[], inv = false): Ivals {
   return inv ? subtractIvals([0, ifaces.size - 1], s) : s;
 }
 
-function box(fields: Partial<Record<(typeof DIMS)[number], Box[number]>>): Box {
+export function box(fields: Partial<Record<(typeof DIMS)[number], Box[number]>>): Box {
   const b: Box = new Array(DIMS.length);
   for (const [k, v] of Object.entries(fields)) b[D[k as (typeof DIMS)[number]]] = v;
   return b;

@@ -63,7 +63,7 @@ function side(text: string, o: Outcome): Side {
   return { verdict: o.verdict, chain: o.chain.name, rule: rule ? { line: rule.span.line, text: text.slice(rule.span.from, rule.span.to).trim() } : null };
 }
 
-export function whatIf(beforeText: string, afterText: string, opts: { host?: Scenario['host'] } = {}): Change[] {
+export function whatIf(beforeText: string, afterText: string): Change[] {
   const a = parseRuleset(beforeText).ruleset;
   const b = parseRuleset(afterText).ruleset;
   const ifaces = IfaceAtoms.of([a, b], ['eth0', 'eth1']);

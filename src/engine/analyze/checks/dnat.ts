@@ -7,7 +7,7 @@ import { formatNatRange } from '../../modules/targets/dnat';
 import { D, type Box } from '../box';
 import type { LintContext } from '../context';
 import { finding, type Finding } from '../finding';
-import { atoms, denied } from '../queries';
+import { atoms, box, denied } from '../queries';
 import { formatRanges } from '../describe';
 import type { Ivals } from '../ivals';
 import { deciders } from './lockout';
@@ -32,7 +32,7 @@ function reachable(ctx: LintContext, table: TableName, from: string): Set<Chain>
     seen.add(c);
     for (const r of c.rules) if (r.target.kind === 'jump') {
       const to = chains!.get(r.target.chain);
-      if (to) stack.push(to);
+      if (to && !seen.has(to)) stack.push(to);
     }
   }
   return seen;
@@ -53,11 +53,11 @@ function forwards(ctx: LintContext): Forward[] {
   const chains = reachable(ctx, 'nat', 'PREROUTING');
   const dnats: Rule[] = [];
   for (const c of chains) for (const r of c.rules) if (r.target.kind === 'module' && r.target.module.name === 'DNAT') dnats.push(r);
-  const fresh = (bs: Box[]) => bs.map((b) => ctx.alg.intersect(b, newOnly(ctx)!)).filter((b): b is Box => !!b);
+  const fresh = (bs: Box[]) => bs.map((b) => ctx.alg.intersect(b, newOnly()!)).filter((b): b is Box => !!b);
   let pathed: Map<Rule, Box[]> | null = null;
   if (dnats.length <= MAX_PATHED) {
     pathed = new Map();
-    const q = newOnly(ctx);
+    const q = newOnly();
     for (const o of ctx.flows.chain('nat', 'PREROUTING', { under: [q], over: [q] }).outcomes)
       if (o.rule && o.verdict === 'DNAT') pathed.set(o.rule, [...(pathed.get(o.rule) ?? []), ...o.over]);
   }
@@ -70,8 +70,8 @@ function forwards(ctx: LintContext): Forward[] {
   return out;
 }
 
-function newOnly(ctx: LintContext): Box {
-  return ctx.box({ ctstate: [1, 1] });
+function newOnly(): Box {
+  return box({ ctstate: [1, 1] });
 }
 
 function target(f: Forward): string {
@@ -84,9 +84,9 @@ function docker(f: Forward): boolean {
 
 export function dnat(ctx: LintContext): Finding[] {
   const out: Finding[] = [];
-  const { alg, ifaces } = ctx;
-  const net = atoms(ifaces, ['lo', ''], true);
-  for (const f of forwards(ctx)) {
+  const net = atoms(ctx.ifaces, ['lo', ''], true);
+  const fs = forwards(ctx);
+  for (const f of fs) {
     const post = f.pre.map((b) => {
       const t = b.slice();
       t[D.dst] = [f.to.minAddr!, f.to.maxAddr!];
@@ -111,7 +111,7 @@ export function dnat(ctx: LintContext): Finding[] {
         drops.flatMap((o) => (o.rule ? [o.rule.span.line] : []))));
     }
   }
-  return out.concat(published(ctx));
+  return out.concat(published(ctx, fs));
 }
 
 function protoOf(f: Forward): string {
@@ -120,9 +120,8 @@ function protoOf(f: Forward): string {
 }
 
 /// INPUT rules about ports that a DNAT to another host takes away before INPUT.
-function published(ctx: LintContext): Finding[] {
+function published(ctx: LintContext, fs: Forward[]): Finding[] {
   const out: Finding[] = [];
-  const fs = forwards(ctx);
   if (!fs.length) return out;
   const { alg } = ctx;
   const seen = new Set<Rule>();

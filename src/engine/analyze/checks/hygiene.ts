@@ -61,6 +61,7 @@ function broadAccepts(ctx: LintContext): Finding[] {
 /// The parser drops `-s 0.0.0.0/0` as iptables does (it matches everything): find it in the clause text.
 function anyAddress(ctx: LintContext): Finding[] {
   const out: Finding[] = [];
+  if (!ctx.text.includes('0.0.0.0/0')) return out;
   for (const t of ctx.ruleset.tables.values())
     for (const c of t.chains.values())
       for (const r of c.rules)
