@@ -31,9 +31,9 @@ export function parseTable(tok: { text: string; span: Span }): TableName {
   return tok.text as TableName;
 }
 
-export function runCommand(tokens: Token[], ctx: CommandContext): void {
+/// The table a command names with -t, and its other words.
+function takeTable(tokens: Token[], ctx: CommandContext): { table: TableName; rest: Token[] } {
   let table = ctx.table;
-  // getopt permutes: -t may stand anywhere on the line.
   const rest: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if ((tokens[i].text === '-t' || tokens[i].text === '--table') && !tokens[i].quoted) {
@@ -43,6 +43,13 @@ export function runCommand(tokens: Token[], ctx: CommandContext): void {
       table = parseTable(arg);
     } else rest.push(tokens[i]);
   }
+  return { table, rest };
+}
+
+export function runCommand(tokens: Token[], ctx: CommandContext): void {
+  // getopt permutes: -t may stand anywhere on the line. Most lines have none, and are used as they are.
+  const hasTable = tokens.some((t) => (t.text === '-t' || t.text === '--table') && !t.quoted);
+  const { table, rest } = hasTable ? takeTable(tokens, ctx) : { table: ctx.table, rest: tokens };
   let ci = -1;
   for (let k = 0; k < rest.length && ci < 0; k++) if (!rest[k].quoted && COMMANDS.has(rest[k].text)) ci = k;
   if (ci < 0) throw new ParseError('no command specified (-A, -I, -D, -N, -P ...)', rest[0]?.span ?? tokens[0].span);
@@ -60,7 +67,7 @@ export function runCommand(tokens: Token[], ctx: CommandContext): void {
   };
   const optionalChain = (): string | null => (args[0] && !args[0].text.startsWith('-') ? args[0].text : null);
   const rules = (chain: string, spec: Token[]) => {
-    const res = parseRuleSpec({ table, chain, tokens: [...before, ...spec], span, counters: ctx.counters, hooks: b.hooksOf(table, chain), nextId: b.nextId });
+    const res = parseRuleSpec({ table, chain, tokens: before.length ? [...before, ...spec] : spec, span, counters: ctx.counters, hooks: b.hooksOf(table, chain), nextId: b.nextId });
     if (res.ipv6Only) {
       ctx.onIpv6Only?.(span);
       return null;
