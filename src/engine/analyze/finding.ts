@@ -1,19 +1,10 @@
 // A lint finding: where, how bad, what, why, and what to do (DESIGN.md section 4's fields, and more).
-import type { Severity, Span } from '../model/span';
+import type { Diagnostic, Severity, Span } from '../model/span';
 
-export interface Finding {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  /// Offsets into the text, for the editor.
-  from: number;
-  to: number;
-  severity: Severity;
+/// A diagnostic (where, how bad, what) with the analysis's why and what to do.
+export interface Finding extends Diagnostic {
   /// Stable identifier: `shadowed`, `lockout` ...
   code: string;
-  /// One line.
-  message: string;
   explanation: string;
   fix: string;
   /// Lines of other rules the finding is about (the shadowing rules, the DNAT ...).
@@ -21,10 +12,9 @@ export interface Finding {
 }
 
 export function finding(span: Span, severity: Severity, code: string, message: string, explanation: string, fix: string, related?: number[]): Finding {
-  const f: Finding = {
-    line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn, from: span.from, to: span.to,
-    severity, code, message, explanation, fix,
-  };
+  // Position first, as `nfplay lint --json` prints it.
+  const { line, column, endLine, endColumn, from, to } = span;
+  const f: Finding = { line, column, endLine, endColumn, from, to, severity, code, message, explanation, fix };
   if (related?.length) f.related = related;
   return f;
 }
