@@ -102,3 +102,19 @@ export function parseNameList<T extends string>(text: string, allowed: readonly 
 export function not(inv: boolean): string {
   return inv ? '! ' : '';
 }
+
+/// A byte as iptables prints TOS and DSCP values: `0x` and two hex digits.
+export const hex2 = (n: number) => '0x' + n.toString(16).padStart(2, '0');
+
+/// The DiffServ class names --dscp-class and --set-dscp-class take (case-insensitive).
+export const DSCP_CLASSES: Record<string, number> = {
+  CS0: 0x00, CS1: 0x08, CS2: 0x10, CS3: 0x18, CS4: 0x20, CS5: 0x28, CS6: 0x30, CS7: 0x38, BE: 0x00,
+  AF11: 0x0a, AF12: 0x0c, AF13: 0x0e, AF21: 0x12, AF22: 0x14, AF23: 0x16, AF31: 0x1a, AF32: 0x1c, AF33: 0x1e,
+  AF41: 0x22, AF42: 0x24, AF43: 0x26, EF: 0x2e,
+};
+
+export function parseDscpClass(v: string): number {
+  const n = Object.hasOwn(DSCP_CLASSES, v.toUpperCase()) ? DSCP_CLASSES[v.toUpperCase()] : undefined;
+  if (n === undefined) throw new OptionError(`Invalid DSCP value \`${v}'`);
+  return n;
+}

@@ -1,27 +1,12 @@
 // -m dscp: the DiffServ code point, the upper six bits of the TOS byte (libxt_dscp).
 import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
-import { not } from '../values';
-
-/// The DiffServ class names --dscp-class takes.
-export const DSCP_CLASSES: Record<string, number> = {
-  CS0: 0x00, CS1: 0x08, CS2: 0x10, CS3: 0x18, CS4: 0x20, CS5: 0x28, CS6: 0x30, CS7: 0x38, BE: 0x00,
-  AF11: 0x0a, AF12: 0x0c, AF13: 0x0e, AF21: 0x12, AF22: 0x14, AF23: 0x16, AF31: 0x1a, AF32: 0x1c, AF33: 0x1e,
-  AF41: 0x22, AF42: 0x24, AF43: 0x26, EF: 0x2e,
-};
-
-export function parseDscpClass(v: string): number {
-  const n = DSCP_CLASSES[v.toUpperCase()];
-  if (n === undefined) throw new OptionError(`Invalid DSCP value \`${v}'`);
-  return n;
-}
+import { DSCP_CLASSES, hex2, not, parseDscpClass } from '../values';
 
 export interface DscpOptions {
   dscp: number;
   inv: boolean;
 }
-
-const hex2 = (n: number) => '0x' + n.toString(16).padStart(2, '0');
 
 export const dscp: MatchModule<DscpOptions> = {
   kind: 'match',

@@ -1,7 +1,7 @@
 // -m tos --tos value[/mask] or a name: the IPv4 TOS byte (libxt_tos, revision 1).
 import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
-import { not } from '../values';
+import { hex2, not } from '../values';
 
 /// The RFC 1349 names; a name compares the 0x3f bits, a number all eight unless a mask is given.
 export const TOS_NAMES: Record<string, number> = {
@@ -32,8 +32,6 @@ export interface TosOptions {
   mask: number;
   inv: boolean;
 }
-
-const hex2 = (n: number) => '0x' + n.toString(16).padStart(2, '0');
 
 export const tos: MatchModule<TosOptions> = {
   kind: 'match',

@@ -1,15 +1,7 @@
 // -j DSCP: rewrite the DSCP field, the upper six bits of the TOS byte (libxt_DSCP). mangle only.
 import type { TargetModule } from '../types';
 import { OptionError } from '../types';
-
-/// DiffServ class names as --set-dscp-class takes them (case-insensitive).
-const CLASSES: Record<string, number> = {
-  CS0: 0, CS1: 8, CS2: 16, CS3: 24, CS4: 32, CS5: 40, CS6: 48, CS7: 56, BE: 0,
-  AF11: 10, AF12: 12, AF13: 14, AF21: 18, AF22: 20, AF23: 22, AF31: 26, AF32: 28, AF33: 30,
-  AF41: 34, AF42: 36, AF43: 38, EF: 46,
-};
-
-const h2 = (n: number) => '0x' + n.toString(16).padStart(2, '0');
+import { DSCP_CLASSES, hex2, parseDscpClass } from '../values';
 
 export const dscp: TargetModule<number> = {
   kind: 'target',
@@ -27,12 +19,8 @@ export const dscp: TargetModule<number> = {
       help: 'The DSCP value, 0-63.',
     },
     {
-      name: 'set-dscp-class', values: Object.keys(CLASSES),
-      parse: ([v]) => {
-        const n = CLASSES[v.toUpperCase()];
-        if (n === undefined) throw new OptionError(`Invalid DSCP value \`${v}'`);
-        return n;
-      },
+      name: 'set-dscp-class', values: Object.keys(DSCP_CLASSES),
+      parse: ([v]) => parseDscpClass(v),
       help: 'A DiffServ class: EF, AF11-AF43, CS0-CS7, BE.',
     },
   ],
@@ -47,7 +35,7 @@ export const dscp: TargetModule<number> = {
     pkt.tos = (pkt.tos & 0x03) | (o << 2);
     return 'CONTINUE';
   },
-  save: (o) => `--set-dscp ${h2(o)}`,
-  list: (o) => `DSCP set ${h2(o)}`,
-  xlate: (o) => ({ nft: `ip dscp set ${h2(o)}` }),
+  save: (o) => `--set-dscp ${hex2(o)}`,
+  list: (o) => `DSCP set ${hex2(o)}`,
+  xlate: (o) => ({ nft: `ip dscp set ${hex2(o)}` }),
 };

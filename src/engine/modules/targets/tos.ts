@@ -1,6 +1,7 @@
 // -j TOS: rewrite the IPv4 TOS byte (libxt_TOS revision 1): tos = (tos & ~mask) ^ value. mangle only.
 import type { TargetModule } from '../types';
 import { OptionError } from '../types';
+import { hex2 } from '../values';
 
 /// The RFC 1349 names --set-tos takes; they change only the low six bits (mask 0x3f).
 const NAMES: Record<string, number> = {
@@ -57,8 +58,8 @@ export const tos: TargetModule<TosOptions> = {
     pkt.tos = ((pkt.tos & ~o.mask) ^ o.value) & 0xff;
     return 'CONTINUE';
   },
-  save: (o) => `--set-tos ${h2(o.value)}/${h2(o.mask)}`,
-  list: (o) => `TOS set ${h2(o.value)}/${h2(o.mask)}`,
+  save: (o) => `--set-tos ${hex2(o.value)}/${hex2(o.mask)}`,
+  list: (o) => `TOS set ${hex2(o.value)}/${hex2(o.mask)}`,
   xlate(o) {
     // nft sets ip dscp (upper six bits) and ip ecn (lower two) to constants only: each field must be
     // replaced whole or left alone.
@@ -66,9 +67,9 @@ export const tos: TargetModule<TosOptions> = {
     for (const [field, bits, shift, names] of [['dscp', 0xfc, 2, null], ['ecn', 0x03, 0, ECN]] as const) {
       const m = o.mask & bits;
       const v = o.value & bits;
-      if (m === bits) out.push(`ip ${field} set ${names ? names[v] : h2(v >> shift)}`);
+      if (m === bits) out.push(`ip ${field} set ${names ? names[v] : hex2(v >> shift)}`);
       else if (m !== 0 || v !== 0)
-        return { untranslatable: `nftables sets ip dscp and ip ecn only to constants: TOS mask ${h2(o.mask)} changes part of the ${field} field` };
+        return { untranslatable: `nftables sets ip dscp and ip ecn only to constants: TOS mask ${hex2(o.mask)} changes part of the ${field} field` };
     }
     if (!out.length) return { untranslatable: 'the TOS rule changes nothing' };
     return { nft: out.join(' '), note: 'iptables-translate 1.8.9 writes ip6 dscp in an ip table and shifts the TOS value (ODDITIES A6)' };
