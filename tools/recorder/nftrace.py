@@ -20,6 +20,8 @@ SO_RCVBUFFORCE = 33
 A_TABLE, A_CHAIN, A_HANDLE, A_TYPE, A_VERDICT, A_ID = 1, 2, 3, 4, 5, 6
 A_NETWORK, A_TRANSPORT, A_IIF, A_OIF, A_POLICY = 8, 9, 10, 12, 16
 TYPE_POLICY, TYPE_RETURN, TYPE_RULE = 1, 2, 3
+# nfgenmsg's family (NFPROTO_*) as nft names it: a trace event carries its base chain's family
+FAMILIES = {1: 'inet', 2: 'ip', 3: 'arp', 5: 'netdev', 7: 'bridge', 10: 'ip6'}
 VERDICTS = {0: 'drop', 1: 'accept', 2: 'stolen', 3: 'queue', 4: 'repeat', 5: 'stop',
             -1: 'continue', -2: 'break', -3: 'jump', -4: 'goto', -5: 'return'}
 
@@ -44,7 +46,7 @@ def _u32(b):
 
 
 class Event:
-    __slots__ = ('id', 'table', 'chain', 'handle', 'type', 'verdict', 'target', 'nh', 'th', 'iif', 'oif')
+    __slots__ = ('id', 'family', 'table', 'chain', 'handle', 'type', 'verdict', 'target', 'nh', 'th', 'iif', 'oif')
 
     def __repr__(self):
         return f'<{self.id:08x} {self.table} {self.chain} h={self.handle} t={self.type} {self.verdict} {self.target or ""}>'
@@ -62,6 +64,7 @@ def parse(data):
             if A_TYPE in a:
                 e = Event()
                 e.id = _u32(a.get(A_ID))
+                e.family = FAMILIES.get(data[i + 16])
                 e.table, e.chain = _str(a.get(A_TABLE)), _str(a.get(A_CHAIN))
                 e.handle = struct.unpack('>Q', a[A_HANDLE])[0] if A_HANDLE in a else None
                 e.type = _u32(a[A_TYPE])

@@ -145,7 +145,7 @@ def build(spec, index, history, seqs):
     payload = spec.get('payload', '').encode('latin-1')
     head = None
     if proto == 6:
-        opts = [TCP_OPTIONS.get(k, (k, b'')) for k in spec.get('tcpOptions', [])]
+        opts = [('MSS', spec.get('mss', 1460)) if k == 2 else TCP_OPTIONS.get(k, (k, b'')) for k in spec.get('tcpOptions', [])]
         head = TCP(sport=spec.get('sport', 20), dport=spec.get('dport', 80), flags=flag_bits(spec.get('flags', ['SYN'])),
                    window=8192, options=opts)
     elif proto == 17:

@@ -51,6 +51,8 @@ TERMINAL = {'ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 
 KERNEL_VERDICT = {'ACCEPT': 'accept', 'DROP': 'drop', 'REJECT': 'drop', 'RETURN': 'return', 'DNAT': 'accept',
                   'SNAT': 'accept', 'MASQUERADE': 'accept', 'REDIRECT': 'accept', 'NETMAP': 'accept',
                   'CONTINUE': 'continue', 'JUMP': 'jump', 'GOTO': 'goto'}
+# nft statements whose verdict the kernel reports as accept or drop, named as in iptables traces
+NFT_NAMED = {'reject': 'REJECT', 'dnat': 'DNAT', 'snat': 'SNAT', 'masquerade': 'MASQUERADE', 'redirect': 'REDIRECT'}
 IPV4 = re.compile(r'(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])')
 
 
@@ -134,6 +136,7 @@ class Recorder:
         self.scn = scn
         self.topo = netns.Topology(tag)
         self.listener, self.raw, self.link = None, {}, {}
+        self.nft = False
 
     def host(self, args, stdin=None, check=True):
         with netns.inside(self.topo.host):
@@ -146,6 +149,9 @@ class Recorder:
         self.topo.add_neighbours(a for a in IPV4.findall(text) if _is_addr(a))
         self.host(['nft', '-f', '-'], FIN)
         self.host(['nft', '-f', '-'], PROBES)
+        if 'nft' in scn:
+            self.load_nft(scn['nft'])
+            return
         if scn.get('sets'):
             self.host(['ipset', 'restore'], ipset_restore(scn['sets']))
         rules = scn.get('rules', '')
@@ -157,6 +163,52 @@ class Recorder:
                 if p.returncode:
                     raise CaseError(f'rules line {n}: {" ".join(args)}: {p.stderr.strip()}')
         self.snapshot()
+
+    def load_nft(self, text):
+        """An nftables ruleset (the scenario's "nft", simulated instead of "rules"), loaded with nft -f."""
+        if self.scn.get('sets') or self.scn.get('randomDraws'):
+            raise CaseError('"sets" (ipsets) and "randomDraws" go with "rules", not "nft": declare nft sets in the text')
+        if re.search(r'\bflush\s+ruleset\b', text) or re.search(r'\bnfrec\b', text):
+            raise CaseError('"nft" must not flush the ruleset or name the table nfrec: both would touch the recorder\'s own table')
+        p = self.host(['nft', '-f', '-'], text, check=False)
+        if p.returncode:
+            raise CaseError(f'nft -f: {p.stderr.strip()}')
+        self.nft = True
+        self.snapshot_nft()
+
+    def snapshot_nft(self):
+        """Map the kernel's rule handles to positions in their chains, and note the rules whose kernel verdict
+        (accept, drop) has a more telling name: REJECT, DNAT, SNAT, MASQUERADE, REDIRECT."""
+        listing = json.loads(self.host(['nft', '-j', 'list', 'ruleset']).stdout)['nftables']
+        self.saved, self.base, self.pos, self.ours = {}, set(), {}, {}
+        count = {}
+        for item in listing:
+            if 'chain' in item and 'hook' in item['chain']:
+                c = item['chain']
+                self.base.add((c['table'], c['name']))
+            if 'rule' in item:
+                r = item['rule']
+                key = (r['family'], r['table'], r['chain'])
+                count[key] = count.get(key, 0) + 1
+                if (r['family'], r['table']) == ('ip', 'nfrec'):
+                    if r['chain'] in ('ctpre', 'ctout'):
+                        self.ours[r['handle']] = STATES[count[key] - 1].upper()
+                    continue
+                named = next((NFT_NAMED[k] for x in r.get('expr', []) for k in x if k in NFT_NAMED), None)
+                self.pos[(*key, r['handle'])] = (count[key], named)
+
+    def nft_step(self, e):
+        """A rule event of an nft ruleset: its position, and its verdict as an iptables trace would name it."""
+        found = self.pos.get((e.family, e.table, e.chain, e.handle))
+        if found is None:  # an event whose family we could not tell: the handle is unique enough
+            found = next((v for k, v in self.pos.items() if k[1:] == (e.table, e.chain, e.handle)), (None, None))
+        n, named = found
+        v = e.verdict
+        if v in ('jump', 'goto'):
+            return step(e, n, f'{v.upper()}:{e.target}')
+        if named == 'REJECT' and v == 'drop' or named in ('DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT') and v == 'accept':
+            return step(e, n, named)
+        return step(e, n, (v or '?').upper())
 
     def snapshot(self):
         """Map the kernel's rule handles to iptables positions and verdicts."""
@@ -300,6 +352,8 @@ class Recorder:
                 continue
             if e.type == nftrace.TYPE_POLICY:
                 trace.append(step(e, None, f'policy:{e.verdict.upper()}'))
+            elif e.type == nftrace.TYPE_RULE and e.handle is not None and self.nft:
+                trace.append(self.nft_step(e))
             elif e.type == nftrace.TYPE_RULE and e.handle is not None:
                 n, verdict = self.pos.get((e.table, e.chain, e.handle), (None, '?'))
                 want = KERNEL_VERDICT.get(verdict.split(':')[0])
@@ -321,6 +375,8 @@ class Recorder:
         return {'fate': fate, 'out': out, 'ctState': ct, 'trace': trace, 'final': final}
 
     def counters(self):
+        if self.nft:
+            return without_nfrec(self.host(['nft', 'list', 'ruleset']).stdout)
         text = self.host(['iptables-save', '-c']).stdout
         return ''.join(l + '\n' for l in text.splitlines() if not l.startswith('# '))
 
@@ -329,6 +385,21 @@ class Recorder:
             s.close()
         if self.listener:
             self.listener.close()
+
+
+def without_nfrec(listing):
+    """`nft list ruleset` text without the recorder's own table, and without the time left to dynamic set
+    elements (`expires 59s948ms`), which changes from run to run."""
+    listing = re.sub(r' expires [0-9dhms]+', '', listing)
+    out, skip = [], False
+    for line in listing.splitlines():
+        if line == 'table ip nfrec {':
+            skip = True
+        elif skip:
+            skip = line != '}'
+        else:
+            out.append(line + '\n')
+    return ''.join(out)
 
 
 def step(e, rule, verdict):
@@ -377,7 +448,8 @@ def _is_addr(a):
 
 def versions():
     ipt = netns.run(['iptables', '-V']).stdout.strip()
-    return {'kernel': platform.release(), 'iptables': ipt.replace('iptables ', '', 1)}
+    nft = netns.run(['nft', '-v']).stdout.split()
+    return {'kernel': platform.release(), 'iptables': ipt.replace('iptables ', '', 1), 'nft': nft[1] if len(nft) > 1 else '?'}
 
 
 def record(scn, tag):
@@ -491,7 +563,8 @@ def one(args):
     except Exception as e:  # noqa: BLE001 - one broken case must not stop the others
         detail = str(e) if isinstance(e, (CaseError, RuntimeError)) else traceback.format_exc()
         return path, 'error', [detail], time.monotonic() - t0
-    kernel['recorded'] = VERSIONS
+    # which tool loaded the rules: iptables for "rules", nft for "nft"
+    kernel['recorded'] = {k: v for k, v in VERSIONS.items() if k != ('iptables' if 'nft' in case['scenario'] else 'nft')}
     if check:
         old = {k: v for k, v in case.get('kernel', {}).items() if k != 'recorded'}
         d = diff(old, {k: v for k, v in kernel.items() if k != 'recorded'}, 'kernel')
