@@ -9,8 +9,12 @@ export interface BaseChain {
 
 const PRIORITY: Record<TableName, number> = { raw: -300, mangle: -150, nat: -100, filter: 0, security: 50 };
 
-export function baseChain(table: TableName, chain: Hook): BaseChain {
+/// `registered`: the priority iptables-nft 1.8.9 registers rather than the one iptables-translate prints.
+/// They differ for security only: 150, not 50, so it runs after nat's input chain (100) and sees its SNAT
+/// (kernel-recorded; at 50 a translation behaves otherwise).
+export function baseChain(table: TableName, chain: Hook, registered = false): BaseChain {
   const hook = chain.toLowerCase();
+  if (registered && table === 'security') return { type: 'filter', hook, priority: 150 };
   if (table === 'nat') return { type: 'nat', hook, priority: chain === 'PREROUTING' || chain === 'OUTPUT' ? -100 : 100 };
   if (table === 'mangle' && chain === 'OUTPUT') return { type: 'route', hook, priority: -150 };
   return { type: 'filter', hook, priority: PRIORITY[table] };
@@ -30,8 +34,9 @@ export function tablesInSourceOrder(rs: Ruleset): Table[] {
   const first = (t: Table) => {
     let min = Infinity;
     for (const c of t.chains.values()) {
-      if (c.span) min = Math.min(min, c.span.from);
-      if (c.rules.length) min = Math.min(min, c.rules[0].span.from);
+      // A chain's rules come after the line that declared it, when there is one.
+      const at = c.span ? c.span.from : c.rules.length ? c.rules[0].span.from : Infinity;
+      if (at < min) min = at;
     }
     return min;
   };

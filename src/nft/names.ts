@@ -23,15 +23,18 @@ export function validChainName(name: string): boolean {
   return IDENT.test(name) && !KEYWORDS.has(name) && !/^\d/.test(name);
 }
 
-/// A chain name nft accepts for every chain of a table, unique; the map holds the renamed ones.
-export function chainNames(names: Iterable<string>): Map<string, string> {
-  const all = new Set(names);
+/// A chain name nft accepts for every chain of a table (the keys of `chains`), unique; the map holds
+/// the renamed ones.
+export function chainNames(chains: ReadonlyMap<string, unknown>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const n of all) {
+  let taken: Set<string> | null = null;
+  for (const n of chains.keys()) {
     if (validChainName(n)) continue;
+    taken ??= new Set();
     const base = 'chain_' + n.replace(/[^a-zA-Z0-9_.-]/g, '_');
     let name = base;
-    for (let i = 2; all.has(name) || [...out.values()].includes(name); i++) name = `${base}_${i}`;
+    for (let i = 2; chains.has(name) || taken.has(name); i++) name = `${base}_${i}`;
+    taken.add(name);
     out.set(n, name);
   }
   return out;
@@ -40,7 +43,7 @@ export function chainNames(names: Iterable<string>): Map<string, string> {
 /// A string in double quotes as nft 1.0.6 reads it: it has no escapes, so a double quote becomes a
 /// single one; nft refuses comments over 128 bytes.
 export function nftQuote(s: string, max = Infinity): { text: string; changed: string | null } {
-  let t = s.replace(/"/g, "'");
+  let t = s.includes('"') ? s.replace(/"/g, "'") : s;
   let changed: string | null = t !== s ? 'double quotes became single quotes (nft has no escape for them)' : null;
   if (t.length * 3 > max && utf8Length(t) > max) {
     while (utf8Length(t) > max) t = t.slice(0, -1);
@@ -56,4 +59,21 @@ function utf8Length(s: string): number {
     n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
   }
   return n;
+}
+
+/// The name a set or object declared by a rule gets in its table: the same one for the same body (rules
+/// sharing a hashlimit or recent list share its set), a numbered one when another body took the name.
+/// `fresh` says the declaration is new and must be written.
+export function declaredName(taken: Map<string, string>, kind: string, name: string, body: string): { name: string; fresh: boolean } {
+  // Names follow the chain-name rules (an identifier, no keyword); others get a prefix.
+  const base = validChainName(name) ? name : `${kind === 'set' ? 'set' : 'obj'}_${name.replace(/[^a-zA-Z0-9_.-]/g, '_')}`;
+  for (let i = 1; ; i++) {
+    const n = i === 1 ? base : `${base}_${i}`;
+    const had = taken.get(`${kind} ${n}`);
+    if (had === body) return { name: n, fresh: false };
+    if (had === undefined) {
+      taken.set(`${kind} ${n}`, body);
+      return { name: n, fresh: true };
+    }
+  }
 }

@@ -23,15 +23,28 @@ export function writtenArgs(r: Rule, source: string | undefined): string[] {
   return args;
 }
 
+/// What insertPositions and replacedRules return for a source with no -I or -R (callers may skip the
+/// per-rule question).
+export const NO_POSITION = (_r: Rule): number | null => null;
+export const NOT_REPLACED = (_r: Rule): boolean => false;
+
 const INSERT = /(?:^|\s)(?:-I|--insert)\s+\S+(?:\s+(\d+)(?=\s|$))?/;
 const ANY_INSERT = /(?:^|\s)(?:-I|--insert)\s/;
 
 /// `-I CHAIN [N]` of each rule: the position (1 without N), null for any other command. One look at
 /// the whole source first: most have no -I at all.
 export function insertPositions(source: string | undefined): (r: Rule) => number | null {
-  if (source === undefined || !ANY_INSERT.test(source)) return () => null;
+  if (source === undefined || !ANY_INSERT.test(source)) return NO_POSITION;
   return (r) => {
     const m = INSERT.exec(source.slice(r.span.from, r.span.to));
     return m ? Number(m[1] ?? 1) : null;
   };
+}
+
+const REPLACE = /(?:^|\s)(?:-R|--replace)\s/;
+
+/// Whether a rule came from `-R CHAIN N`: it stands where the rule it replaced stood.
+export function replacedRules(source: string | undefined): (r: Rule) => boolean {
+  if (source === undefined || !REPLACE.test(source)) return NOT_REPLACED;
+  return (r) => REPLACE.test(source.slice(r.span.from, r.span.to));
 }

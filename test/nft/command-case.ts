@@ -23,7 +23,7 @@ export type CommandResult =
 
 /// Statement lines of a translation: rules and sets, `# -t ...` comments of untranslated rules.
 export function statements(text: string): string[] {
-  return text.split('\n').filter((l) => /^(add|insert) (rule|set|element) /.test(l) || l.startsWith('# -t '));
+  return text.split('\n').filter((l) => /^(add|insert) (rule|set|element|ct helper) /.test(l) || l.startsWith('# -t '));
 }
 
 export function commandCase(shellCmd: string): CommandResult {

@@ -3,7 +3,7 @@
 (inside a throwaway network namespace), with rule counts; writes test/nft/corpus-check.md.
 
   sudo /usr/bin/python3 tools/xlate/check-corpus.py"""
-import json, os, subprocess, sys, tempfile
+import json, os, re, subprocess, sys, tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '../..'))
 NS = f'nfx-corpus-{os.getpid()}'
@@ -17,7 +17,11 @@ def check(text):
     os.unlink(fn)
     if p.returncode == 0:
         return 'ok'
-    return 'fail: ' + ' '.join(l.strip() for l in p.stderr.splitlines() if 'Error' in l).replace(fn, 'FILE')[:160]
+    err = ' '.join(l.strip() for l in p.stderr.splitlines() if 'Error' in l).replace(fn, 'FILE')[:160]
+    # As record.py: this kernel has no nft_queue, so a queue statement is valid nft that cannot load here.
+    if 'No such file or directory' in err and re.search(r'\bqueue\b', text):
+        return 'env (no nft_queue here): ' + err
+    return 'fail: ' + err
 
 
 def main():

@@ -12,6 +12,8 @@ export interface Header {
 }
 
 export interface TraceStep {
+  /// An iptables table. The nftables simulator (src/nft/sim) puts its table names here, whatever they are:
+  /// readers that look tables up in an iptables Ruleset must expect a miss.
   table: TableName;
   chain: string;
   /// 1-based position in its chain; null for a policy or an implicit return.

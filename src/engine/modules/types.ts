@@ -54,7 +54,16 @@ export class OptionError extends Error {
 
 /// An nftables translation, or the reason there is none.
 /// `note`: why the translation knowingly differs from iptables-translate 1.8.9's (which is wrong there).
-export type Xlate = { nft: string; note?: string } | { untranslatable: string };
+/// `otherwise` (targets): the statement of a second rule with the same matches, for the packets the
+/// first one lets through where the iptables target would have decided (TPROXY without a socket drops).
+export type Xlate = { nft: string; note?: string; otherwise?: string } | { untranslatable: string };
+
+/// One use of a match module somewhere in the ruleset (XlateContext.uses).
+export interface ModuleUse {
+  table: TableName;
+  chain: string;
+  options: unknown;
+}
 
 /// What a translation may need beyond the module's options. src/nft builds it; it is declared here
 /// because the engine imports nothing of ours.
@@ -72,6 +81,18 @@ export interface XlateContext {
   declare(kind: 'set' | 'ct helper', name: string, body: string): string;
   /// The scenario's ipset of that name (its `sets`), when it defines one.
   ipset(name: string): { type: string; members: readonly string[] } | undefined;
+  /// The rule's chain.
+  chain: string;
+  /// Every use of the match module `name` in the whole ruleset, in rule order (recent lists are shared
+  /// by name across rules and tables).
+  uses(name: string): readonly ModuleUse[];
+  /// The hooks the rule's chain runs in: its own, or those of the base chains that reach it (none for a
+  /// chain nothing jumps to).
+  hooks(): readonly Hook[];
+  /// `ct helper set` needs the connection, which conntrack creates after the raw table: true when the
+  /// rule's base chains can run after conntrack without any packet telling (src/nft then moves them),
+  /// else why not.
+  afterConntrack(): true | string;
 }
 
 export type AddrType =
@@ -161,20 +182,36 @@ export interface MatchModule<O = any, S = any> extends ModuleBase<O> {
   stateful?: boolean;
   /// The packets the match can match, as a formula over packet fields, for the exact analysis
   /// (src/engine/analyze). Absent, or null for these options: the analysis says "may" for rules using it.
-  space?(o: O): Space | null;
+  space?(o: O, env?: SpaceEnv): Space | null;
+}
+
+/// What a match's space may depend on besides its options: the scenario's host and ipsets, when known.
+export interface SpaceEnv {
+  /// The addresses the host calls `type` (LOCAL, BROADCAST ...), as `addrtype` without an interface limit
+  /// sees them; absent when the host is not known.
+  addrType?(type: string): readonly { min: number; max: number }[];
+  /// The packets a `-m set` lookup finds (null: not expressible; undefined: no such set; absent: sets unknown).
+  set?(name: string, dirs: readonly ('src' | 'dst')[], returnNomatch: boolean): Space | null | undefined;
+  /// A number standing for a name (helper names), the same for every rule of one analysis.
+  atom(kind: string, name: string): number;
 }
 
 /// Packet fields the analysis reasons about. `icmp` is type * 256 + code; `fragment` is 1 for a later
 /// fragment, 0 otherwise; `ctnat` holds the connection's NAT bits (1 SNAT, 2 DNAT).
 export type SpaceField =
-  | 'src' | 'dst' | 'proto' | 'sport' | 'dport' | 'icmp' | 'fragment' | 'length' | 'ttl' | 'ctnat';
+  | 'src' | 'dst' | 'proto' | 'sport' | 'dport' | 'icmp' | 'fragment' | 'length' | 'ttl' | 'ctnat'
+  // The connection's: direction (0 ORIGINAL, 1 REPLY), protocol, original and reply tuples.
+  | 'ctdir' | 'ctproto' | 'ctosrc' | 'ctodst' | 'ctrsrc' | 'ctrdst' | 'ctosport' | 'ctodport' | 'ctrsport' | 'ctrdport'
+  // Source MAC as a 48-bit number (2^48: no link-layer header); TCP MSS option (65536: none); the helper
+  // that expected the connection (0: none, else SpaceEnv.atom('helper', name)).
+  | 'mac' | 'mss' | 'helper';
 export type CtStateName = 'INVALID' | 'NEW' | 'RELATED' | 'ESTABLISHED' | 'UNTRACKED';
 
 /// A set of packets: the field's value lies in one of the ranges, the field ANDed with mask equals value,
 /// the conntrack state is one of `states`, or a combination.
 export type Space =
   | { field: SpaceField; ranges: readonly { min: number; max: number }[] }
-  | { field: 'mark' | 'connmark' | 'tcpflags' | 'tos'; value: number; mask: number }
+  | { field: 'mark' | 'connmark' | 'tcpflags' | 'tos' | 'ctstatus'; value: number; mask: number }
   | { field: 'ctstate'; states: readonly CtStateName[] }
   | { all: readonly Space[] }
   | { any: readonly Space[] }

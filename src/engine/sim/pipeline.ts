@@ -10,15 +10,14 @@ import { ConnTable } from './conntrack';
 import { headerOf } from './header';
 import type { Host } from './host';
 import { applyBinding, bind, manipOf } from './nat';
-import type { Program } from './program';
-import { walk, type WalkSink } from './walk';
-import { HOOK_TABLES } from '../model/hooks';
+import type { HookChain, HookProgram } from './hook-program';
+import type { WalkSink } from './walk';
 import { makeReject, makeIcmpError } from './generate';
 
 
 /// Everything that lives for one simulation run: connections, shared module state, randomness.
 export interface RunState {
-  program: Program;
+  program: HookProgram;
   host: Host;
   sets: SetStore;
   conns: ConnTable;
@@ -54,6 +53,8 @@ class PacketRun implements MatchContext, WalkSink {
   firstState: CtState | null = null;
   /// Dropped by NAT itself, not by a rule.
   natDropped = false;
+  /// A NAT statement bound the connection in the nat chain being walked.
+  natBound = false;
   get explain() { return this.run.explain; }
   /// The packet as it arrived, for REJECT and ICMP errors (which quote it).
   constructor(public pkt: Packet, public run: RunState, public now: number) {}
@@ -73,7 +74,9 @@ class PacketRun implements MatchContext, WalkSink {
   setCtZone(zone: number) { this.zone = zone; }
   setCtHelper(name: string) { this.helper = name; }
   nat(req: NatRequest) {
-    if (this.ct) bind(req, this.pkt, this.ct, this.hook, this.run.host, this.run.conns);
+    if (!this.ct) return;
+    bind(req, this.pkt, this.ct, this.hook, this.run.host, this.run.conns);
+    this.natBound = true;
   }
   event(kind: PathEvent['kind'], detail: string) {
     this.events.push({ kind, hook: this.hook, at: this.trace.length, detail });
@@ -105,22 +108,17 @@ interface Outcome {
   reason?: string;
 }
 
-/// Runs one hook's tables; false when a table dropped the packet.
+/// Runs one hook's stages; false when a chain dropped the packet.
 function hook(r: PacketRun, h: Hook): boolean {
   r.hook = h;
-  const { program } = r.run;
-  for (const t of HOOK_TABLES[h]) {
-    if (t === 'conntrack') {
-      conntrackIn(r);
-      continue;
-    }
-    if (t === 'nat') {
-      if (!natHook(r, h)) return false;
-      continue;
-    }
-    if (!program.has(t)) continue;
-    r.table = t;
-    if (walk(program, t, h, r.pkt, r, r) === 'DROP') return false;
+  const stages = r.run.program.stages[h];
+  for (let i = 0; i < stages.length; i++) {
+    const st = stages[i];
+    if (st.kind === 'chain') {
+      r.table = st.chain.table;
+      if (st.chain.walk(r.pkt, r, r) === 'DROP') return false;
+    } else if (st.kind === 'conntrack') conntrackIn(r);
+    else if (!natHook(r, h, st.chains)) return false;
   }
   return true;
 }
@@ -146,12 +144,11 @@ function conntrackIn(r: PacketRun): void {
   r.event('conntrack', `${r.ctState}${r.ct && !r.fresh ? ` (connection #${r.ct.id}, ${r.ctDir.toLowerCase()} direction)` : ''}`);
 }
 
-/// The nat hooks: a new connection walks the nat chain once per manip type; every other packet of a
-/// tracked connection is rewritten from its binding.
-function natHook(r: PacketRun, h: Hook): boolean {
+/// The nat hooks: a new connection walks the hook's nat chains once per manip type, in their order, until
+/// one binds (nf_nat_inet_fn); every other packet of a tracked connection is rewritten from its binding.
+function natHook(r: PacketRun, h: Hook, chains: readonly HookChain[]): boolean {
   const ct = r.ct;
-  // The NAT hooks exist (at every hook point) once the ruleset has a nat table.
-  if (!ct || !r.run.program.has('nat')) return true;
+  if (!ct) return true;
   const manip = manipOf(h);
   if (r.ctState === 'RELATED' && r.pkt.proto === 1) {
     // An ICMP error of a connection is translated like the connection, never decides NAT itself; and a
@@ -169,8 +166,12 @@ function natHook(r: PacketRun, h: Hook): boolean {
     // A new connection's first packet decides NAT; so does a packet attached to a connection whose NAT
     // for this hook is still undecided (REJECT's reset of a SYN rejected before POSTROUTING).
     if (r.ctState === 'NEW' || r.ctState === 'RELATED') {
-      r.table = 'nat';
-      if (walk(r.run.program, 'nat', h, r.pkt, r, r) === 'DROP') return false;
+      for (const c of chains) {
+        r.table = c.table;
+        r.natBound = false;
+        if (c.walk(r.pkt, r, r) === 'DROP') return false;
+        if (r.natBound) break;
+      }
       // No rule gave a source binding: the null binding still must not collide with another connection
       // (nf_nat_alloc_null_binding), so a clashing source port moves.
       if (manip === 'src' && !ct.snat && r.run.conns.taken(ct.reply, ct.zone)) {

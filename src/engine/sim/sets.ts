@@ -6,9 +6,9 @@ import type { SetSpec } from '../model/scenario';
 import type { MatchContext, SetStore } from '../modules/types';
 import { IPPROTO } from '../model/packet';
 
-type Dim = 'ip' | 'net' | 'port' | 'iface' | 'mac' | 'mark' | 'set';
+export type Dim = 'ip' | 'net' | 'port' | 'iface' | 'mac' | 'mark' | 'set';
 
-interface Value {
+export interface Value {
   cidr?: Cidr;
   ipMin?: number;
   ipMax?: number;
@@ -21,14 +21,14 @@ interface Value {
   set?: string;
 }
 
-interface Member {
+export interface Member {
   values: Value[];
   nomatch: boolean;
   /// Prefix lengths summed: the most specific member decides (nomatch entries included).
   specificity: number;
 }
 
-interface IpSet {
+export interface IpSet {
   name: string;
   type: string;
   dims: Dim[];
@@ -103,7 +103,8 @@ function prefixLen(v: Value): number {
   return v.cidr ? 32 - Math.log2((~v.cidr.mask >>> 0) + 1) : 32;
 }
 
-export function createSetStore(specs: Record<string, SetSpec> | undefined): SetStore {
+/// The scenario's sets, parsed (the analysis reads them too: src/engine/analyze/space-env.ts).
+export function readSets(specs: Record<string, SetSpec> | undefined): Map<string, IpSet> {
   const sets = new Map<string, IpSet>();
   for (const [name, spec] of Object.entries(specs ?? {})) {
     const dims = TYPES[spec.type];
@@ -125,6 +126,11 @@ export function createSetStore(specs: Record<string, SetSpec> | undefined): SetS
     });
     sets.set(name, { name, type: spec.type, dims, members });
   }
+  return sets;
+}
+
+export function createSetStore(specs: Record<string, SetSpec> | undefined): SetStore {
+  const sets = readSets(specs);
 
   const field = (dim: Dim, dir: 'src' | 'dst', p: Packet) => {
     switch (dim) {

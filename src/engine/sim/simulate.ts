@@ -10,8 +10,8 @@ import { Host } from './host';
 import { toPacket } from './packet-spec';
 import { processPacket, quoteOf, type RunState } from './pipeline';
 import { Program } from './program';
+import type { HookProgram } from './hook-program';
 import { createSetStore } from './sets';
-import { saveWithCounters } from '../print/counters';
 
 export interface SimOptions {
   /// Seed of the generator behind `statistic --mode random` and random NAT choices.
@@ -43,16 +43,15 @@ export function seeded(seed: number): () => number {
 /// each trace to settle); timing-sensitive behaviour such as the ICMP redirect backoff depends on it.
 export const DEFAULT_SPACING = 0.05;
 
-/// A run in progress: the ruleset compiled once, packets sent one after another with conntrack carrying over.
-export class Simulation {
-  readonly program: Program;
+/// A run in progress over a compiled program (iptables or nftables): packets sent one after another with
+/// conntrack carrying over.
+export class ProgramRun<P extends HookProgram> {
   private run: RunState;
   private history: Quoted[] = [];
   private sent = 0;
 
-  constructor(ruleset: Ruleset, scenario: Pick<Scenario, 'host' | 'sets' | 'randomDraws'>, opts: SimOptions = {}) {
+  constructor(readonly program: P, scenario: Pick<Scenario, 'host' | 'sets' | 'randomDraws'>, opts: SimOptions = {}) {
     const host = new Host(scenario.host ?? { interfaces: [] });
-    this.program = new Program(ruleset);
     const draws = [...(scenario.randomDraws ?? [])];
     const rng = seeded(opts.seed ?? 1);
     this.run = {
@@ -73,13 +72,20 @@ export class Simulation {
     return processPacket(this.run, pkt, spec.time ?? i * DEFAULT_SPACING);
   }
 
-  /// `iptables-save -c` as it stands.
+  /// The ruleset with its counters as it stands (`iptables-save -c` for iptables).
   counters(): string {
-    return saveWithCounters(this.program);
+    return this.program.counters();
   }
 
   unsimulated(): Record<string, string> {
     return Object.fromEntries(this.program.notes.unsimulated);
+  }
+}
+
+/// A run of an iptables ruleset, compiled once.
+export class Simulation extends ProgramRun<Program> {
+  constructor(ruleset: Ruleset, scenario: Pick<Scenario, 'host' | 'sets' | 'randomDraws'>, opts: SimOptions = {}) {
+    super(new Program(ruleset), scenario, opts);
   }
 }
 

@@ -18,11 +18,11 @@ export interface WalkSink {
   explain: boolean;
 }
 
-export function walk(program: Program, table: TableName, hook: Hook, pkt: Packet, ctx: MatchContext, sink: WalkSink): Verdict {
-  const found = program.chain(table, hook);
-  if (!found || !found.chain.registered) return 'ACCEPT';
-  const base: CompiledChain = found;
-  let cur: CompiledChain = found;
+/// Walks a table's registered built-in chain in the hook ctx.hook.
+export function walkChain(program: Program, base: CompiledChain, pkt: Packet, ctx: MatchContext, sink: WalkSink): Verdict {
+  const { table } = base;
+  const hook = ctx.hook;
+  let cur: CompiledChain = base;
   const stack: { chain: CompiledChain; index: number }[] = [];
   let i = 0;
   let skipped: { rule: number; why: string }[] | null = sink.explain ? [] : null;

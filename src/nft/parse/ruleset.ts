@@ -19,6 +19,8 @@ export interface NftBaseChain {
 export interface NftRule {
   /// The rule's words, statement by statement, as written (quoted strings without their quotes).
   words: string[];
+  /// The same words with their place and whether they were quoted.
+  tokens: NftToken[];
   line: number;
   column: number;
 }
@@ -27,6 +29,8 @@ export interface NftChain {
   name: string;
   base: NftBaseChain | null;
   rules: NftRule[];
+  /// Creation order across the whole ruleset: the kernel registers base chains' hooks in this order.
+  seq: number;
 }
 
 export interface NftTable {
@@ -35,6 +39,8 @@ export interface NftTable {
   chains: Map<string, NftChain>;
   /// Sets, maps and stateful objects (ct helper, counter, quota ...), by kind and name: their definition's words.
   objects: Map<string, string[]>;
+  /// The same definitions as tokens (with `add element` tokens appended after an `elements` word).
+  objectTokens: Map<string, NftToken[]>;
 }
 
 export interface NftDiagnostic {
@@ -51,6 +57,7 @@ const OBJECT_KINDS = new Set(['set', 'map', 'counter', 'quota', 'limit', 'secmar
 
 class Parser {
   private i = 0;
+  private seq = 0;
   readonly rs: NftRuleset = { tables: new Map() };
   constructor(private toks: NftToken[]) {}
 
@@ -92,30 +99,34 @@ class Parser {
     }
     const key = `${fam} ${name}`;
     let t = this.rs.tables.get(key);
-    if (!t) this.rs.tables.set(key, (t = { family: fam, name, chains: new Map(), objects: new Map() }));
+    if (!t) this.rs.tables.set(key, (t = { family: fam, name, chains: new Map(), objects: new Map(), objectTokens: new Map() }));
     return t;
   }
 
   private chainIn(t: NftTable, name: string): NftChain {
     let c = t.chains.get(name);
-    if (!c) t.chains.set(name, (c = { name, base: null, rules: [] }));
+    if (!c) t.chains.set(name, (c = { name, base: null, rules: [], seq: this.seq++ }));
     return c;
   }
 
   /// The words up to the end of a statement (a newline, `;`, or the closing brace of its block).
-  private words(): { words: string[]; at: NftToken | undefined } {
+  private words(): { words: string[]; at: NftToken | undefined; tokens: NftToken[] } {
     const at = this.peek();
     const words: string[] = [];
+    const tokens: NftToken[] = [];
     let depth = 0;
     for (let t = this.peek(); t; t = this.peek()) {
       if (!t.quoted && depth === 0 && (t.text === '\n' || t.text === ';' || t.text === '}')) break;
       if (!t.quoted && t.text === '{') depth++;
       if (!t.quoted && t.text === '}') depth--;
       // Sets and maps may span lines inside their braces.
-      if (!(t.text === '\n' && !t.quoted)) words.push(t.text);
+      if (!(t.text === '\n' && !t.quoted)) {
+        words.push(t.text);
+        tokens.push(t);
+      }
       this.i++;
     }
-    return { words, at };
+    return { words, at, tokens };
   }
 
   /// A chain body: the base chain line, policy, rules.
@@ -146,8 +157,8 @@ class Parser {
       } else if (this.is('comment')) {
         this.words();
       } else {
-        const { words, at } = this.words();
-        if (words.length) c.rules.push({ words, line: at!.line, column: at!.column });
+        const { words, at, tokens } = this.words();
+        if (words.length) c.rules.push({ words, tokens, line: at!.line, column: at!.column });
       }
       this.endOfStatement();
     }
@@ -165,8 +176,9 @@ class Parser {
       } else if (OBJECT_KINDS.has(kw.text) || (kw.text === 'ct' && this.is('helper'))) {
         const kind = kw.text === 'ct' ? `ct ${this.next('helper').text}` : kw.text;
         const name = this.next(`${kind} name`).text;
-        const { words } = this.words();
+        const { words, tokens } = this.words();
         t.objects.set(`${kind} ${name}`, words);
+        t.objectTokens.set(`${kind} ${name}`, tokens);
       } else if (kw.text === 'flags' || kw.text === 'comment') this.words();
       else throw this.error(`unknown table statement "${kw.text}"`, kw);
       this.endOfStatement();
@@ -213,24 +225,38 @@ class Parser {
         const t = this.tableRef();
         const c = this.chainIn(t, this.next('chain name').text);
         let at: number | null = null;
+        let index = false;
         if (this.is('position') || this.is('index') || this.is('handle')) {
+          index = this.is('index');
           this.i++;
           at = Number(this.next('position').text);
         }
-        const { words, at: first } = this.words();
+        const { words, at: first, tokens } = this.words();
         if (!words.length) throw this.error('a rule needs statements', first ?? kw);
-        const rule = { words, line: first!.line, column: first!.column };
-        // Without a handle, insert puts the rule first and add last.
-        if (cmd === 'insert' && at === null) c.rules.unshift(rule);
+        const rule = { words, tokens, line: first!.line, column: first!.column };
+        // Without a place, insert puts the rule first and add last; `index N` is the N-th rule (from 0), which
+        // add puts the rule after and insert before. (Handles are the kernel's numbers: not followed.)
+        if (index && at !== null && at < c.rules.length) c.rules.splice(cmd === 'insert' ? at : at + 1, 0, rule);
+        else if (cmd === 'insert' && at === null) c.rules.unshift(rule);
         else c.rules.push(rule);
       } else if (OBJECT_KINDS.has(what.text) || what.text === 'element' || (what.text === 'ct' && this.is('helper'))) {
         const kind = what.text === 'ct' ? `ct ${this.next('helper').text}` : what.text;
         const t = this.tableRef();
         const name = this.next(`${kind} name`).text;
-        const { words } = this.words();
-        if (kind === 'element') t.objects.set(`set ${name}`, [...(t.objects.get(`set ${name}`) ?? []), 'elements', ...words]);
-        else if (cmd === 'delete' || cmd === 'destroy') t.objects.delete(`${kind} ${name}`);
-        else t.objects.set(`${kind} ${name}`, words);
+        const { words, tokens, at } = this.words();
+        if (kind === 'element') {
+          // An element of a set or of a map, whichever the table declares.
+          const key = t.objects.has(`map ${name}`) ? `map ${name}` : `set ${name}`;
+          t.objects.set(key, [...(t.objects.get(key) ?? []), 'elements', ...words]);
+          const word: NftToken = { text: 'elements', quoted: false, line: at?.line ?? what.line, column: at?.column ?? what.column };
+          t.objectTokens.set(key, [...(t.objectTokens.get(key) ?? []), word, ...tokens]);
+        } else if (cmd === 'delete' || cmd === 'destroy') {
+          t.objects.delete(`${kind} ${name}`);
+          t.objectTokens.delete(`${kind} ${name}`);
+        } else {
+          t.objects.set(`${kind} ${name}`, words);
+          t.objectTokens.set(`${kind} ${name}`, tokens);
+        }
       } else throw this.error(`unsupported command "${cmd} ${what.text}"`, what);
     } else throw this.error(`unknown command "${cmd}"`, kw);
     this.endOfStatement();

@@ -153,6 +153,11 @@ def conntrack_cases():
             filt(INPUT=['-m conntrack --ctdir REPLY -j ACCEPT', '-m conntrack --ctdir ORIGINAL -j DROP'],
                  OUTPUT=['-m conntrack --ctdir ORIGINAL -j ACCEPT']),
             [ltcp(443), tcp(50000, sport=443, flags=['SYN', 'ACK']), tcp(22)])
+    yield m('ctstate-invalid-tuple-unchecked', '--ctstate INVALID with --ctorigsrc: a packet without a connection '
+            'matches on its state alone, the tuple options are never looked at (and without --ctstate it never matches).',
+            ['-m conntrack --ctorigsrc 198.51.100.0/24 -p tcp --tcp-flags SYN,ACK SYN,ACK -j DROP',
+             '-m conntrack --ctstate INVALID --ctorigsrc 192.0.2.0/24 -j ACCEPT'],
+            [tcp(flags=['SYN', 'ACK']), tcp(sport=40002)])
     yield m('ctorigdst-negated', '! --ctorigdst.', ['-m conntrack ! --ctorigdst 203.0.113.10 -j DROP'],
             [tcp(), udp(dst='203.0.113.255')])
     yield m('state-module', '-m state --state: the older spelling of --ctstate.',

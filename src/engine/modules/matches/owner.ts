@@ -72,8 +72,12 @@ export const owner: MatchModule<OwnerOptions> = {
     if (o.gid) out.push(`${not(o.gid.inv)}owner GID match ${fmt(o.gid.range)}${o.gid.suppl ? ' incl. suppl. groups' : ''}`);
     return out.join(' ');
   },
-  xlate(o) {
+  xlate(o, ctx) {
     const out: string[] = [];
+    // xt_owner's negation also holds for a packet with no socket (forwarded, or the host's own REJECT reply);
+    // nft's skuid/skgid never match those, so the idiomatic output would change fates.
+    if (ctx?.flavour === 'idiomatic' && (o.uid?.inv || o.gid?.inv))
+      return { untranslatable: 'a negated --uid-owner/--gid-owner also matches packets without a socket (forwarded ones, REJECT replies); nft\'s meta skuid/skgid never match those' };
     if (o.socket) return { untranslatable: '--socket-exists has no nftables equivalent here' };
     if (o.gid?.suppl) return { untranslatable: 'nftables cannot match supplementary groups (--suppl-groups)' };
     if (o.uid) out.push(`skuid ${o.uid.inv ? '!= ' : ''}${fmt(o.uid.range)}`);

@@ -187,5 +187,59 @@ export const recent: MatchModule<RecentOptions> = {
     out.push(`name: ${o.name}`, `side: ${o.side === 'rsource' ? 'source' : 'dest'}`, `mask: ${formatIPv4(o.mask)}`);
     return out.join(' ');
   },
-  xlate: () => ({ untranslatable: 'recent lists keep per-address hit times; nftables sets keep one timeout per element' }),
+  xlate(o, ctx) {
+    if (!ctx) return { untranslatable: 'a recent list is shared by every rule naming it: it needs the whole ruleset' };
+    const blocked = blocker(o);
+    if (blocked) return { untranslatable: blocked };
+    const uses = ctx.uses('recent').filter((u) => (u.options as RecentOptions).name === o.name);
+    const tables = [...new Set(uses.map((u) => u.table))];
+    if (tables.length > 1) return { untranslatable: `list ${o.name} is shared by the ${tables.join(' and ')} tables; an nft set belongs to one table` };
+    const plan = listPlan(uses.map((u) => u.options as RecentOptions).filter((x) => !blocker(x)));
+    if (o.reap && (plan.forever || plan.windows.some((w) => w > o.seconds)))
+      return { untranslatable: `--reap forgets addresses idle for ${o.seconds} s, which other rules of list ${o.name} (${plan.forever ? 'without --seconds, or --remove' : `with --seconds ${Math.max(...plan.windows)}`}) would still see; an nft set has one timeout` };
+    // One set per window the list is tested with: each holds the addresses whose latest hit is that
+    // recent (its timeout), and every hit refreshes them all. A test without --seconds (or --remove) uses
+    // the set that never times out.
+    const many = plan.windows.length + (plan.forever ? 1 : 0) > 1;
+    const sets = new Map<number, string>();
+    if (plan.forever) sets.set(0, ctx.declare('set', o.name, 'type ipv4_addr; flags dynamic;'));
+    for (const w of plan.windows) sets.set(w, ctx.declare('set', many ? `${o.name}_${nftTime(w)}` : o.name, `type ipv4_addr; flags dynamic,timeout; timeout ${nftTime(w)};`));
+    const key = `ip ${o.side === 'rsource' ? 'saddr' : 'daddr'}${o.mask !== 0xffffffff ? ` & ${formatIPv4(o.mask)}` : ''}`;
+    const all = (verb: string) => [...sets.values()].map((n) => `${verb} @${n} { ${key} }`).join(' ');
+    const test = `${key} ${o.inv ? '!= ' : ''}@${sets.get(o.command === 'remove' ? 0 : o.seconds)}`;
+    const nft = o.command === 'set' ? all('update') : o.command === 'rcheck' ? test : o.command === 'update' ? `${test} ${all('update')}` : `${test} ${all('delete')}`;
+    // xt_recent forgets the least recently seen address beyond ip_list_tot (100) per list.
+    return { nft, note: `iptables-translate 1.8.9 leaves -m recent untranslated; list ${o.name} keeps its latest ${IP_LIST_TOT} addresses, its nft sets up to 65535` };
+  },
 };
+
+/// Why one rule's recent match has no exact nftables form, or null.
+function blocker(o: RecentOptions): string | null {
+  if (o.hitcount > 1)
+    return `--hitcount ${o.hitcount} counts each address's hits${o.seconds ? ` within ${o.seconds} s` : ''} from the times xt_recent keeps; an nft set element keeps one timeout, and a per-element "limit rate over" is a token bucket that fires at other moments: no exact nftables equivalent`;
+  if (o.rttl) return '--rttl compares the TTL of the address\'s latest hit; an nft set keyed by address . TTL would remember every TTL seen: no exact nftables equivalent';
+  if (o.inv && o.command === 'set') return '! --set records the address and never matches; no nft statement fails a rule after updating a set';
+  if (o.inv && o.command === 'update') return `! --update records a hit for addresses in the list with none within ${o.seconds} s; an nft rule cannot update a set after a failed lookup`;
+  if (o.inv && o.command === 'remove') return '! --remove removes listed addresses without matching them; an nft rule deletes only when it goes on';
+  return null;
+}
+
+/// The windows (--seconds) a list is tested with, and whether it is tested without one.
+function listPlan(uses: RecentOptions[]): { windows: number[]; forever: boolean } {
+  const windows = new Set<number>();
+  let forever = false;
+  for (const u of uses) {
+    if (u.command === 'remove') forever = true;
+    else if (u.command !== 'set') {
+      if (u.seconds) windows.add(u.seconds);
+      else forever = true;
+    }
+  }
+  return { windows: [...windows].sort((a, b) => a - b), forever: forever || windows.size === 0 };
+}
+
+/// Seconds as nft lists a time: 1d2h3m4s.
+function nftTime(s: number): string {
+  const parts: [number, string][] = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']];
+  return parts.filter(([n]) => n).map(([n, u]) => `${n}${u}`).join('');
+}

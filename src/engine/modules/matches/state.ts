@@ -40,6 +40,7 @@ export const state: MatchModule<StateOptions> = {
   },
   save: (o) => `${not(o.inv)}--state ${formatStates(o.states)}`,
   list: (o) => `${not(o.inv)}state ${formatStates(o.states)}`,
-  // iptables-translate negates the state flags with `!` (all flags clear); nft -o writes `!=`.
-  xlate: (o, ctx) => ({ nft: `ct state ${o.inv ? (ctx?.flavour === 'idiomatic' ? '!= ' : '! ') : ''}${formatStates(o.states).toLowerCase()}` }),
+  // Negated state flags are `!` (none of the flags set), as nft lists them: `!= a,b` compares the whole value
+  // with a|b, so it would match a NEW packet (kernel-recorded: test/kernel/cases/nft-equiv/matches-ctstate-negated).
+  xlate: (o) => ({ nft: `ct state ${o.inv ? '! ' : ''}${formatStates(o.states).toLowerCase()}` }),
 };

@@ -1,6 +1,6 @@
 // -m tcpmss --mss value[:value]: the MSS option of a TCP SYN (xt_tcpmss). A segment without the
 // option only matches the negated form.
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { formatRange, inRange, not, parseUint, type Range } from '../values';
 
@@ -30,7 +30,15 @@ export const tcpmss: MatchModule<TcpmssOptions> = {
   },
   match: (pkt, o) => (pkt.mss === null ? o.inv : inRange(pkt.mss, o.range) !== o.inv),
   explain: (pkt, o) => (pkt.mss === null ? 'no MSS option' : `MSS ${pkt.mss} is ${o.inv ? '' : 'not '}${formatRange(o.range)}`),
+  // `mss` 65536 stands for a segment without the option: only the negated form matches it.
+  space: (o) => {
+    const s: Space = { field: 'mss', ranges: [o.range] };
+    return o.inv ? { not: s } : s;
+  },
   save: (o) => `${not(o.inv)}--mss ${formatRange(o.range)}`,
   list: (o) => `tcpmss match ${o.inv ? '!' : ''}${formatRange(o.range)}`,
-  xlate: (o) => ({ nft: `tcp option maxseg size ${o.inv ? '!= ' : ''}${formatRange(o.range, '-')}` }),
+  // `! --mss` also matches a segment with no MSS option, which nft's `tcp option maxseg size !=` never does.
+  xlate: (o, ctx) => ctx?.flavour === 'idiomatic' && o.inv
+    ? { untranslatable: '! --mss also matches segments without an MSS option; nft\'s tcp option maxseg size != never matches those' }
+    : { nft: `tcp option maxseg size ${o.inv ? '!= ' : ''}${formatRange(o.range, '-')}` },
 };

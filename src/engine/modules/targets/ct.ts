@@ -7,6 +7,11 @@ const CT_EVENTS = ['new', 'related', 'destroy', 'reply', 'assured', 'protoinfo',
 const EXP_EVENTS = ['new'];
 /// Helpers the kernel has (nf_conntrack_*): other names make the kernel refuse the rule.
 const HELPERS = ['amanda', 'ftp', 'h323', 'RAS', 'Q.931', 'irc', 'netbios-ns', 'pptp', 'sane', 'sip', 'snmp', 'tftp'];
+/// The protocols each helper registers for (nf_conntrack_*.c).
+export const HELPER_PROTOCOLS: Record<string, readonly string[]> = {
+  amanda: ['udp'], ftp: ['tcp'], h323: [], RAS: ['udp'], 'Q.931': ['tcp'], irc: ['tcp'], 'netbios-ns': ['udp'],
+  pptp: ['tcp'], sane: ['tcp'], sip: ['udp', 'tcp'], snmp: ['udp'], tftp: ['udp'],
+};
 
 export interface CtOptions {
   notrack: boolean;
@@ -86,13 +91,25 @@ export const ct: TargetModule<CtOptions> = {
     const s = ctSave(o).replace(/--/g, '');
     return s ? `CT ${s}` : 'CT';
   },
-  xlate(o) {
+  xlate(o, ctx) {
     if (o.notrack && !o.zone && !o.helper && !o.ctevents && !o.expevents && !o.timeout) return { nft: 'notrack' };
     if (o.zone && typeof o.zone.id === 'number' && !o.notrack && !o.helper && !o.ctevents && !o.expevents && !o.timeout)
       // At raw priority, before conntrack, nft sets the zone of the connection to come, as CT does.
       return { nft: `ct ${o.zone.dir === 'zone' ? '' : o.zone.dir === 'zone-orig' ? 'original ' : 'reply '}zone set ${o.zone.id}`, note: 'iptables-translate 1.8.9 leaves CT --zone untranslated' };
-    if (o.helper && !o.notrack && !o.zone && !o.ctevents && !o.expevents && !o.timeout)
-      return { untranslatable: `a conntrack helper is an nftables object: declare ct helper "${o.helper}" in the table, then ct helper set "${o.helper}"` };
+    if (o.helper && !o.notrack && !o.zone && !o.ctevents && !o.expevents && !o.timeout) {
+      // The kernel looks the helper up by name and the rule's protocol (the rule is refused otherwise).
+      const proto = ctx && !ctx.protoInv ? ({ 6: 'tcp', 17: 'udp' } as Record<number, string>)[ctx.proto] : undefined;
+      if (!proto) return { untranslatable: 'CT --helper needs -p tcp or -p udp (the kernel refuses the rule without one)' };
+      if (!HELPER_PROTOCOLS[o.helper].length) return { untranslatable: `the kernel has no helper called ${o.helper} (h323's are RAS and Q.931) and refuses the rule` };
+      if (!HELPER_PROTOCOLS[o.helper].includes(proto)) return { untranslatable: `the ${o.helper} helper does not handle ${proto} (the kernel refuses the rule)` };
+      const after = ctx!.afterConntrack();
+      if (after !== true) return { untranslatable: after };
+      // A helper is a named object of the table, assigned to the connection once conntrack has made it.
+      const name = ctx!.declare('ct helper', `${o.helper}-${proto}`, `type "${o.helper}" protocol ${proto};`);
+      return { nft: `ct helper set "${name}"`, note: 'iptables-translate 1.8.9 leaves CT --helper untranslated' };
+    }
+    if (o.helper && (o.zone || o.notrack))
+      return { untranslatable: `CT --helper with --${o.notrack ? 'notrack' : o.zone!.dir}: nft sets ${o.notrack ? 'notrack' : 'the zone'} before conntrack and the helper after it, never in one rule` };
     return { untranslatable: 'iptables-translate 1.8.9 has no translation for this CT combination' };
   },
 };

@@ -96,7 +96,7 @@ export function natFlags(o: NatOptions, style: 'save' | 'list' | 'nft'): string[
 
 export function xlateNat(verb: string, o: NatOptions) {
   if (o.range.base !== null) return { untranslatable: 'nftables has no base port for shifting a port range (/base)' };
-  const r = formatNatRange({ ...o.range, base: null });
+  const r = formatNatRange(o.range);
   const flags = natFlags(o, 'nft');
   return { nft: `${verb}${r ? ` to ${r}` : ''}${flags.length ? ` ${flags.join(',')}` : ''}` };
 }

@@ -2,7 +2,7 @@
 // PREROUTING and OUTPUT, source in POSTROUTING and INPUT.
 import type { TargetModule } from '../types';
 import { OptionError } from '../types';
-import { formatCidr, parseCidr, type Cidr } from '../../model/addr';
+import { formatCidr, formatIPv4, maskToPrefix, parseCidr, type Cidr } from '../../model/addr';
 
 export const netmap: TargetModule<Cidr> = {
   kind: 'target',
@@ -32,5 +32,16 @@ export const netmap: TargetModule<Cidr> = {
   },
   save: (o) => `--to ${formatCidr(o)}`,
   list: (o) => `to:${formatCidr(o)}`,
-  xlate: () => ({ untranslatable: 'iptables-translate 1.8.9 has no NETMAP translation (nftables 1.0.6 spells it snat/dnat ip prefix to)' }),
+  xlate(o, ctx) {
+    const prefix = maskToPrefix(o.mask);
+    if (prefix < 0) return { untranslatable: `--to ${formatCidr(o)}: nft's prefix mapping takes a prefix length, not a non-contiguous mask` };
+    // NETMAP maps the destination where DNAT is possible and the source where SNAT is; nft decides when
+    // the ruleset loads, so the chain must run in hooks of one kind.
+    const hooks = ctx?.hooks() ?? [];
+    const dst = hooks.every((h) => h === 'PREROUTING' || h === 'OUTPUT');
+    if (!dst && !hooks.every((h) => h === 'POSTROUTING' || h === 'INPUT'))
+      return { untranslatable: `this chain runs in ${hooks.join(' and ')}: NETMAP maps the destination in some and the source in others, nft's dnat and snat are fixed per rule` };
+    // `prefix` keeps each address's host part (NF_NAT_RANGE_NETMAP), as NETMAP does.
+    return { nft: `${dst ? 'dnat' : 'snat'} prefix to ${formatIPv4(o.addr)}/${prefix}`, note: 'iptables-translate 1.8.9 leaves -j NETMAP untranslated' };
+  },
 };

@@ -4,6 +4,7 @@ import type { TargetModule } from '../types';
 import { OptionError } from '../types';
 import { formatIPv4, parseIPv4 } from '../../model/addr';
 import { hex } from '../values';
+import { xlateXMark } from './mark';
 import { parsePort } from '../values';
 
 export interface TproxyOptions {
@@ -66,5 +67,11 @@ export const tproxy: TargetModule<TproxyOptions> = {
   },
   save: (o) => `--on-port ${o.port} --on-ip ${formatIPv4(o.ip)} --tproxy-mark ${hex(o.value)}/${hex(o.mask)}`,
   list: (o) => `TPROXY redirect ${formatIPv4(o.ip)}:${o.port} mark ${hex(o.value)}/${hex(o.mask)}`,
-  xlate: () => ({ untranslatable: 'iptables-translate 1.8.9 has no TPROXY translation (nftables: tproxy to ADDR:PORT plus meta mark set)' }),
+  // As iptables-translate 1.8.11 writes it, plus what TPROXY decides: it accepts the packet it gave a
+  // socket and drops the others, where nft's tproxy only stops the rule when no socket is found.
+  xlate: (o) => ({
+    nft: `tproxy to ${o.ip ? formatIPv4(o.ip) : ''}${o.port || !o.ip ? `:${o.port}` : ''}${o.mask ? ` meta mark set ${xlateXMark('meta mark', { value: o.value, mask: o.mask })}` : ''} accept`,
+    otherwise: 'drop',
+    note: 'iptables-translate 1.8.9 leaves -j TPROXY untranslated; TPROXY accepts the packet it gives a socket and drops it when there is none: accept, and a second rule that drops',
+  }),
 };

@@ -1,0 +1,77 @@
+// A rule's words cut into the pieces nft's grammar reads: `{ 22, 80 }`, `(syn|ack)`, `fin,syn` and `a . b`
+// become separate tokens, while addresses, ranges and prefixes (`10.0.0.0/8`, `1000-2000`, `10.0.0.5:80`)
+// stay whole for the value parsers. Quoted strings stay quoted.
+import type { NftToken } from '../parse/tokens';
+
+export interface Tok {
+  text: string;
+  quoted: boolean;
+  line: number;
+  column: number;
+}
+
+/// Punctuation that always stands alone, even inside a word.
+const SPLIT = /([(),|&^{}])/;
+
+export function lexRule(tokens: readonly NftToken[]): Tok[] {
+  const out: Tok[] = [];
+  for (const t of tokens) {
+    // A set reference or a raw payload expression (`@nh,16,8`) keeps its commas.
+    if (t.quoted || t.text.startsWith('@') || !SPLIT.test(t.text)) {
+      out.push({ text: t.text, quoted: t.quoted, line: t.line, column: t.column });
+      continue;
+    }
+    let col = t.column;
+    for (const part of t.text.split(SPLIT)) {
+      if (part) out.push({ text: part, quoted: false, line: t.line, column: col });
+      col += part.length;
+    }
+  }
+  return out;
+}
+
+export class NftRuleError extends Error {
+  constructor(message: string, public line: number, public column: number) {
+    super(message);
+    this.name = 'NftRuleError';
+  }
+}
+
+/// A cursor over a rule's tokens.
+export class Cursor {
+  i = 0;
+  constructor(readonly toks: Tok[], private end: { line: number; column: number }) {}
+
+  peek(k = 0): Tok | undefined {
+    return this.toks[this.i + k];
+  }
+  /// The next token is this bare word.
+  is(text: string, k = 0): boolean {
+    const t = this.toks[this.i + k];
+    return !!t && !t.quoted && t.text === text;
+  }
+  eat(text: string): boolean {
+    if (!this.is(text)) return false;
+    this.i++;
+    return true;
+  }
+  done(): boolean {
+    return this.i >= this.toks.length;
+  }
+  next(what: string): Tok {
+    const t = this.toks[this.i];
+    if (!t) throw this.error(`${what} expected at the end of the rule`);
+    this.i++;
+    return t;
+  }
+  expect(text: string): Tok {
+    const t = this.peek();
+    if (!t || t.quoted || t.text !== text) throw this.error(`"${text}" expected${t ? `, not "${t.text}"` : ''}`, t);
+    this.i++;
+    return t;
+  }
+  error(message: string, at: Tok | undefined = this.peek()): NftRuleError {
+    const p = at ?? this.toks[this.toks.length - 1] ?? this.end;
+    return new NftRuleError(message, p.line, p.column);
+  }
+}
