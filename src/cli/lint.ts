@@ -16,7 +16,7 @@ export function lintCommand(text: string, name: string, flags: { json: boolean }
     try {
       const raw = parseJson(text) as Record<string, unknown>;
       const s = toScenario(raw);
-      result = lint(s.rules, { host: s.host, intent: parseIntent(raw.analysis) });
+      result = lint(s.rules, { host: s.host, sets: s.sets, intent: parseIntent(raw.analysis) });
       where = `${name} rules`;
     } catch (e) {
       if (e instanceof ScenarioInputError) return bad(`nfplay: ${name}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}\n`);

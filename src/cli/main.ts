@@ -2,12 +2,16 @@
 // Exit status: 0 success, 1 findings or failed checks, 2 bad input.
 import { readFileSync } from 'node:fs';
 import { simulate } from '../engine/sim/simulate';
+import { simulateNft } from '../nft/sim/simulate';
+import { NftProgram } from '../nft/sim/program';
 import { ScenarioError } from '../engine/sim/host';
 import { readScenarios, ScenarioInputError } from '../share/scenario-json';
 import { report } from './report';
 import { translateCommand } from './translate';
 import { lintCommand } from './lint';
 import { checkCommand } from './check';
+import { whatifCommand } from './whatif';
+import { applyCommand } from './apply';
 
 const USAGE = `usage: nfplay <command> FILE [options]   (FILE may be - for standard input)
 
@@ -18,6 +22,12 @@ const USAGE = `usage: nfplay <command> FILE [options]   (FILE may be - for stand
                            (FILE: rules, or a scenario whose "analysis" names management and egress)
   check RULES --matrix MATRIX [--json]
                            the flows a validation matrix lists, each with the fate it must have
+  whatif BEFORE AFTER [--json]
+                           the packets whose fate a change moves, with an example and the deciding
+                           rules (one scenario: its "rules" against its "proposal"); exit 1 on a change
+  apply RULES [--rollback SECONDS] [--matrix MATRIX] [--path PATH]
+                           the script that loads RULES safely: backup, test, rollback timer, atomic
+                           load, checks (a failing matrix flow: no script, exit 1)
 `;
 
 class BadInput extends Error {}
@@ -43,14 +53,15 @@ function simulateCommand(file: string, json: boolean): number {
     const where = scenarios.length > 1 ? `${name} [${i}]` : name;
     let out;
     try {
-      out = simulate(s);
+      // A scenario with an nftables ruleset is simulated with it instead of its iptables rules.
+      out = typeof s.nft === 'string' ? simulateNft(s) : simulate(s);
     } catch (e) {
       if (e instanceof ScenarioError) throw new BadInput(`${where}: ${e.message}`);
       throw e;
     }
     const errors = out.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length)
-      throw new BadInput(errors.map((d) => `${where}: rules line ${d.line}, column ${d.column}: ${d.message}`).join('\n'));
+      throw new BadInput(errors.map((d) => `${where}: ${typeof s.nft === 'string' ? 'nft' : 'rules'} line ${d.line}, column ${d.column}: ${d.message}`).join('\n'));
     return { scenario: s, out };
   });
   if (json) {
@@ -59,9 +70,10 @@ function simulateCommand(file: string, json: boolean): number {
   } else {
     results.forEach(({ scenario, out }, i) => {
       if (results.length > 1) process.stdout.write(`== scenario ${i + 1}\n`);
-      for (const d of out.diagnostics) process.stdout.write(`rules line ${d.line}, column ${d.column}: ${d.severity}: ${d.message}\n`);
+      for (const d of out.diagnostics) process.stdout.write(`${typeof scenario.nft === 'string' ? 'nft' : 'rules'} line ${d.line}, column ${d.column}: ${d.severity}: ${d.message}\n`);
       for (const [m, why] of Object.entries(out.unsimulated)) process.stdout.write(`note: ${m} is parsed, not simulated: ${why}\n`);
-      process.stdout.write(report(scenario.packets, out.packets, out.program.ruleset));
+      const p = out.program;
+      process.stdout.write(report(scenario.packets, out.packets, p instanceof NftProgram ? (st) => p.ruleText(st.table, st.chain, st.rule) : p.ruleset));
     });
   }
   return 0;
@@ -98,6 +110,38 @@ export function main(argv: string[]): number {
         if (rules[0] === '-' && matrix === '-') throw new BadInput('check: RULES and MATRIX cannot both be standard input');
         const name = (f: string) => (f === '-' ? '<stdin>' : f);
         const out = checkCommand(read(rules[0]), name(rules[0]), read(matrix), name(matrix), { json: flags.has('--json') });
+        process.stdout.write(out.stdout);
+        process.stderr.write(out.stderr);
+        return out.code;
+      }
+      case 'whatif': {
+        if (files.length < 1 || files.length > 2 || (files[0] === '-' && files[1] === '-')) throw new BadInput(USAGE);
+        const named = (f: string) => ({ text: read(f), name: f === '-' ? '<stdin>' : f });
+        const out = whatifCommand(named(files[0]), files[1] ? named(files[1]) : null, { json: flags.has('--json') });
+        process.stdout.write(out.stdout);
+        process.stderr.write(out.stderr);
+        return out.code;
+      }
+      case 'apply': {
+        // Options with a value: their values are not files.
+        const value = (o: string) => {
+          const at = rest.indexOf(o);
+          if (at < 0) return undefined;
+          const v = rest[at + 1];
+          if (v === undefined || (v.startsWith('--') && v !== '-')) throw new BadInput(`${o} needs a value\n${USAGE}`);
+          return v;
+        };
+        const rollback = value('--rollback');
+        const matrix = value('--matrix');
+        const path = value('--path');
+        const known = new Set(['--rollback', '--matrix', '--path']);
+        const unknown = [...flags].filter((f) => !known.has(f));
+        if (unknown.length) throw new BadInput(`apply: unknown option ${unknown[0]}\n${USAGE}`);
+        const rules = rest.filter((a, i) => !a.startsWith('--') && !known.has(rest[i - 1]));
+        if (rules.length !== 1) throw new BadInput(USAGE);
+        if (rules[0] === '-' && matrix === '-') throw new BadInput('apply: RULES and MATRIX cannot both be standard input');
+        const name = (f: string) => (f === '-' ? '<stdin>' : f);
+        const out = applyCommand(read(rules[0]), name(rules[0]), { rollback, path, matrix: matrix ? { text: read(matrix), name: name(matrix) } : undefined });
         process.stdout.write(out.stdout);
         process.stderr.write(out.stderr);
         return out.code;

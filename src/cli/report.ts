@@ -36,11 +36,17 @@ function result(r: PacketResult, indent: string, text: RuleText): string[] {
   return lines;
 }
 
-export function report(specs: PacketSpec[], results: PacketResult[], ruleset: Ruleset): string {
-  const text: RuleText = (s) => {
-    const r = ruleset.tables.get(s.table)?.chains.get(s.chain)?.rules[s.rule! - 1];
-    return r ? `(-A ${s.chain} ${formatRuleSpec(r)})` : '';
-  };
+/// `rules`: the iptables ruleset the steps name, or the text of a step's rule (an nft ruleset's).
+export function report(specs: PacketSpec[], results: PacketResult[], rules: Ruleset | ((s: TraceStep) => string | undefined)): string {
+  const text: RuleText = typeof rules === 'function'
+    ? (s) => {
+      const t = rules(s);
+      return t === undefined ? '' : `(${t})`;
+    }
+    : (s) => {
+      const r = rules.tables.get(s.table)?.chains.get(s.chain)?.rules[s.rule! - 1];
+      return r ? `(-A ${s.chain} ${formatRuleSpec(r)})` : '';
+    };
   const out: string[] = [];
   results.forEach((r, i) => {
     out.push(`#${i + 1} ${describe(specs[i])}  ${r.ctState ?? 'not tracked'}`);

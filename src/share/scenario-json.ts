@@ -48,7 +48,7 @@ export function toScenario(v: unknown, where = 'scenario'): Scenario {
   (v.packets as unknown[] | undefined)?.forEach((p, i) => {
     if (!isObj(p)) throw new ScenarioInputError(`${where}.packets[${i}]: a packet is an object`);
   });
-  return { version: 1, host: { interfaces: [], ...host } as Scenario['host'], rules: (v.rules as string) ?? '', packets: (v.packets as Scenario['packets']) ?? [], ...(v.sets ? { sets: v.sets as Scenario['sets'] } : {}), ...(v.nft ? { nft: v.nft as string } : {}), ...(Array.isArray(v.randomDraws) ? { randomDraws: v.randomDraws as number[] } : {}), ...(v.ui !== undefined ? { ui: v.ui } : {}) };
+  return { version: 1, host: { interfaces: [], ...host } as Scenario['host'], rules: (v.rules as string) ?? '', packets: (v.packets as Scenario['packets']) ?? [], ...(v.sets ? { sets: v.sets as Scenario['sets'] } : {}), ...(v.nft ? { nft: v.nft as string } : {}), ...(Array.isArray(v.randomDraws) ? { randomDraws: v.randomDraws as number[] } : {}), ...(v.analysis !== undefined ? { analysis: v.analysis } : {}), ...(typeof v.matrix === 'string' ? { matrix: v.matrix } : {}), ...(typeof v.proposal === 'string' ? { proposal: v.proposal } : {}), ...(v.ui !== undefined ? { ui: v.ui } : {}) };
 }
 
 /// A file holding one scenario or a list of them.

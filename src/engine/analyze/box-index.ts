@@ -149,7 +149,7 @@ export class BoxIndex<T> {
 /// The number of packets in a box, as a float (fields multiply far past 2^53; only comparisons matter).
 export function volume(alg: Algebra, b: Box): number {
   let v = 1;
-  for (let d = 0; d < DIMS.length; d++) {
+  for (let d = 0, n = alg.width; d < n; d++) {
     const s = alg.get(b, d);
     if (CUBE_DIMS.has(d)) {
       let n = 0;

@@ -6,11 +6,21 @@ import { intersectCubes, overlapsCubes, subtractCubes, type Cubes } from './cube
 export const DIMS = [
   'src', 'dst', 'proto', 'sport', 'dport', 'iif', 'oif', 'ctstate', 'ctnat', 'icmp', 'fragment', 'length', 'ttl',
   'mark', 'connmark', 'tcpflags', 'tos',
+  // The packet's connection (meaningless without one: INVALID, UNTRACKED): direction (0 original, 1 reply),
+  // the original and reply tuples, status bits; then the source MAC (NO_MAC: none, as for a local packet),
+  // the TCP MSS option (NO_MSS: none), the helper that expected the connection (0: none; names are atoms).
+  'ctdir', 'ctproto', 'ctosrc', 'ctodst', 'ctrsrc', 'ctrdst', 'ctosport', 'ctodport', 'ctrsport', 'ctrdport', 'ctstatus',
+  'mac', 'mss', 'helper',
 ] as const;
 export type Dim = (typeof DIMS)[number];
+/// The fields before the connection's own (see Algebra.width).
+const BASE_DIMS = DIMS.indexOf('ctdir');
 export const D = Object.fromEntries(DIMS.map((d, i) => [d, i])) as Record<Dim, number>;
 /// Fields matched under a mask hold cubes; the others intervals.
-export const CUBE_DIMS: ReadonlySet<number> = new Set([D.mark, D.connmark, D.tcpflags, D.tos]);
+export const CUBE_DIMS: ReadonlySet<number> = new Set([D.mark, D.connmark, D.tcpflags, D.tos, D.ctstatus]);
+/// The `mac` value of a packet without a link-layer header, and the `mss` value of one without the option.
+export const NO_MAC = 2 ** 48;
+export const NO_MSS = 65536;
 export const CT_STATES = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED'] as const;
 
 export type DimSet = Ivals | Cubes;
@@ -22,10 +32,15 @@ const empty = (s: DimSet) => s.length === 0;
 /// The field sets of one analysis: interfaces are atoms numbered per ruleset (see ifaces.ts).
 export class Algebra {
   readonly full: DimSet[];
+  /// Fields past this index are unconstrained in every box so far: the loops stop here. Most rulesets
+  /// never constrain the connection's tuples, MAC, MSS or helper, which come last in DIMS.
+  width = BASE_DIMS;
   constructor(ifaceAtoms: number) {
     const max: Record<string, number> = {
       src: 0xffffffff, dst: 0xffffffff, proto: 255, sport: 65535, dport: 65535, iif: ifaceAtoms - 1, oif: ifaceAtoms - 1,
       ctstate: CT_STATES.length - 1, ctnat: 3, icmp: 0xffff, fragment: 1, length: 0xffff, ttl: 255,
+      ctdir: 1, ctproto: 255, ctosrc: 0xffffffff, ctodst: 0xffffffff, ctrsrc: 0xffffffff, ctrdst: 0xffffffff,
+      ctosport: 65535, ctodport: 65535, ctrsport: 65535, ctrdport: 65535, mac: NO_MAC, mss: NO_MSS, helper: 0xffff,
     };
     this.full = DIMS.map((d, i) => (isCube(i) ? [{ v: 0, m: 0 }] : [0, max[d]]));
   }
@@ -39,6 +54,7 @@ export class Algebra {
     if (empty(s)) return null;
     const b: Box = new Array(DIMS.length);
     b[d] = s;
+    if (d >= this.width) this.width = DIMS.length;
     return b;
   }
 
@@ -48,7 +64,7 @@ export class Algebra {
 
   intersect(a: Box, b: Box): Box | null {
     const out: Box = a.slice();
-    for (let d = 0; d < DIMS.length; d++) {
+    for (let d = 0, n = this.width; d < n; d++) {
       const y = b[d];
       if (y === undefined) continue;
       const x = a[d];
@@ -64,7 +80,7 @@ export class Algebra {
   }
 
   meets(a: Box, b: Box): boolean {
-    for (let d = 0; d < DIMS.length; d++) {
+    for (let d = 0, n = this.width; d < n; d++) {
       const x = a[d];
       const y = b[d];
       if (x === undefined || y === undefined) continue;
@@ -78,7 +94,7 @@ export class Algebra {
     if (!this.meets(a, b)) return [a];
     const out: Box[] = [];
     let cur = a.slice();
-    for (let d = 0; d < DIMS.length; d++) {
+    for (let d = 0, n = this.width; d < n; d++) {
       const y = b[d];
       if (y === undefined) continue;
       const x = this.get(cur, d);

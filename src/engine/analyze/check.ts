@@ -23,6 +23,8 @@ export interface SampleResult {
   fate: Fate;
   /// The step that decided: "filter INPUT rule 3 (line 7)" or "filter INPUT policy DROP".
   by: string;
+  /// The deciding rule's line in the rules text (absent for a policy).
+  line?: number;
   ok: boolean;
 }
 
@@ -56,14 +58,15 @@ function sources(ruleset: Ruleset, r: { min: number; max: number }, local: (a: n
 
 /// The step that decided: for a packet that got through, the filter table's verdict (later tables'
 /// policies only let it pass); for one that did not, its last step.
-function decidingStep(res: PacketResult, ruleset: Ruleset): string {
+function decidingStep(res: PacketResult, ruleset: Ruleset): { by: string; line?: number } {
   const steps = [...res.trace].reverse().filter((s) => s.verdict !== 'CONTINUE' && !s.verdict.startsWith('JUMP') && s.verdict !== 'return');
   const passed = res.fate === 'delivered' || res.fate === 'forwarded' || res.fate === 'sent';
   const last = (passed ? steps.find((s) => s.table === 'filter') : undefined) ?? steps[0];
-  if (!last) return res.reason ?? 'no rule';
-  if (last.rule === null) return `${last.table} ${last.chain} ${last.verdict.replace(':', ' ')}`;
+  if (!last) return { by: res.reason ?? 'no rule' };
+  if (last.rule === null) return { by: `${last.table} ${last.chain} ${last.verdict.replace(':', ' ')}` };
   const rule = ruleset.tables.get(last.table)?.chains.get(last.chain)?.rules[last.rule - 1];
-  return `${last.table} ${last.chain} rule ${last.rule}${rule ? ` (line ${rule.span.line})` : ''}: ${last.verdict}`;
+  const by = `${last.table} ${last.chain} rule ${last.rule}${rule ? ` (line ${rule.span.line})` : ''}: ${last.verdict}`;
+  return rule ? { by, line: rule.span.line } : { by };
 }
 
 export function checkMatrix(ruleset: Ruleset, matrix: Matrix, host: Scenario['host'] = matrix.host ?? DEFAULT_HOST): FlowResult[] {
@@ -105,7 +108,7 @@ export function checkMatrix(ruleset: Ruleset, matrix: Matrix, host: Scenario['ho
       let res: PacketResult | undefined;
       for (const p of packets) res = sim.send(p);
       const fate = res!.fate;
-      return { packet: spec, fate, by: decidingStep(res!, ruleset), ok: flow.expect.includes(fate) };
+      return { packet: spec, fate, ...decidingStep(res!, ruleset), ok: flow.expect.includes(fate) };
     });
     return { flow, ok: samples.every((s) => s.ok), samples };
   });

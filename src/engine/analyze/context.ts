@@ -9,6 +9,8 @@ import { Flows } from './flow';
 import { IfaceAtoms } from './ifaces';
 import type { Intent } from './intent';
 import { RuleSpaces } from './rule-space';
+import { spaceEnv } from './space-env';
+import { ivals, type Ivals } from './ivals';
 
 export class LintContext {
   readonly ifaces: IfaceAtoms;
@@ -17,11 +19,15 @@ export class LintContext {
   readonly walk: ChainWalk;
   readonly flows: Flows;
   private lines: string[];
+  /// The host's own addresses, when the scenario gives its host: what arrives for it (addrtype LOCAL).
+  readonly local?: Ivals;
 
-  constructor(readonly text: string, readonly ruleset: Ruleset, readonly intent: Intent, readonly host?: Scenario['host']) {
+  constructor(readonly text: string, readonly ruleset: Ruleset, readonly intent: Intent, readonly host?: Scenario['host'], sets?: Scenario['sets']) {
     this.ifaces = IfaceAtoms.of([ruleset], host?.interfaces.map((i) => i.name) ?? ['eth0']);
     this.alg = new Algebra(this.ifaces.size);
-    this.spaces = new RuleSpaces(this.alg, this.ifaces);
+    this.spaces = new RuleSpaces(this.alg, this.ifaces, spaceEnv({ host, sets }));
+    const local = this.spaces.env.addrType?.('LOCAL');
+    if (local) this.local = ivals(local);
     this.walk = new ChainWalk(ruleset, this.alg, this.spaces).run();
     this.flows = new Flows(ruleset, this.alg, this.spaces);
     this.lines = text.split('\n');

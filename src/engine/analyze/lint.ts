@@ -17,6 +17,8 @@ import { hygiene } from './checks/hygiene';
 export interface LintOptions {
   /// The scenario's host (local addresses, forwarding) when the rules come from a scenario.
   host?: Scenario['host'];
+  /// The scenario's ipsets (for -m set).
+  sets?: Scenario['sets'];
   /// The scenario's "analysis" key, parsed (see intent.ts).
   intent?: Intent;
 }
@@ -31,12 +33,12 @@ export const CHECKS = [shadowing, structure, lockout, established, egress, dnat,
 
 export function lint(text: string, opts: LintOptions = {}): LintResult {
   const { ruleset, diagnostics } = parseRuleset(text);
-  const ctx = new LintContext(text, ruleset, opts.intent ?? parseIntent(undefined), opts.host);
+  const ctx = new LintContext(text, ruleset, opts.intent ?? parseIntent(undefined), opts.host, opts.sets);
   const findings = CHECKS.flatMap((check) => check(ctx)).sort(byPosition);
   return { findings, diagnostics };
 }
 
 /// A scenario's rules, with its host and "analysis" intent.
 export function lintScenario(s: Scenario & { analysis?: unknown }): LintResult {
-  return lint(s.rules ?? '', { host: s.host, intent: parseIntent(s.analysis) });
+  return lint(s.rules ?? '', { host: s.host, sets: s.sets, intent: parseIntent(s.analysis) });
 }

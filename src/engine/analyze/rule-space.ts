@@ -2,7 +2,8 @@
 // packets it surely matches: they differ when a match depends on history or time (limit, recent ...) or
 // cannot be described (owner, set ...), and the findings built on them then say "may".
 import type { Rule } from '../model/ruleset';
-import type { Space } from '../modules/types';
+import type { Space, SpaceEnv } from '../modules/types';
+import { spaceEnv } from './space-env';
 import { Algebra, CT_STATES, D, DIMS, type Box } from './box';
 import { cube } from './cubes';
 import type { IfaceAtoms } from './ifaces';
@@ -48,7 +49,8 @@ function cidrRange(c: { addr: number; mask: number }): { min: number; max: numbe
 
 export class RuleSpaces {
   private cache = new Map<Rule, RuleSpace>();
-  constructor(readonly alg: Algebra, readonly ifaces: IfaceAtoms) {}
+  /// `env`: the scenario's host and sets, and the names as numbers, shared by every ruleset compared.
+  constructor(readonly alg: Algebra, readonly ifaces: IfaceAtoms, readonly env: SpaceEnv = spaceEnv()) {}
 
   of(r: Rule): RuleSpace {
     let s = this.cache.get(r);
@@ -81,7 +83,7 @@ export class RuleSpaces {
     let exact: Box[] = [header];
     let over: Box[] = [header];
     for (const m of r.matches) {
-      const space = m.module.space?.(m.options);
+      const space = m.module.space?.(m.options, this.env);
       if (!space) {
         may.push(m.module.stateful ? `-m ${m.module.name} depends on history or time` : `-m ${m.module.name} is not analysed`);
         continue;

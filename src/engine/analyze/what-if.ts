@@ -1,7 +1,7 @@
 // What-if: two rulesets side by side (before and after a change, or a ruleset and its translation), the
 // classes of packets whose fate changes, each with a concrete packet, the rules deciding it on both sides,
 // and the simulator's confirmation.
-import { formatIPv4 } from '../model/addr';
+import { formatIPv4, parseIPv4 } from '../model/addr';
 import type { Hook, Rule, Ruleset } from '../model/ruleset';
 import type { PacketSpec, Scenario } from '../model/scenario';
 import type { Fate } from '../model/trace';
@@ -13,6 +13,7 @@ import { Flows, type Outcome } from './flow';
 import { IfaceAtoms } from './ifaces';
 import { atoms } from './queries';
 import { RuleSpaces } from './rule-space';
+import { spaceEnv } from './space-env';
 import { cube } from './cubes';
 
 export interface Side {
@@ -63,13 +64,24 @@ function side(text: string, o: Outcome): Side {
   return { verdict: o.verdict, chain: o.chain.name, rule: rule ? { line: rule.span.line, text: text.slice(rule.span.from, rule.span.to).trim() } : null };
 }
 
-export function whatIf(beforeText: string, afterText: string): Change[] {
+export interface WhatIfOptions {
+  /// The scenario's host (and ipsets): examples are picked to fit it (addressed to the host's own address,
+  /// arriving on its interface) and confirmed on it, so they can be added to the scenario as they are.
+  host?: Scenario['host'];
+  sets?: Scenario['sets'];
+}
+
+export function whatIf(beforeText: string, afterText: string, opts: WhatIfOptions = {}): Change[] {
   const a = parseRuleset(beforeText).ruleset;
   const b = parseRuleset(afterText).ruleset;
-  const ifaces = IfaceAtoms.of([a, b], ['eth0', 'eth1']);
+  const host = opts.host?.interfaces.length ? opts.host : undefined;
+  const named = host ? host.interfaces.map((i) => i.name) : ['eth0', 'eth1'];
+  const ifaces = IfaceAtoms.of([a, b], named);
+  const prefer = preferences(ifaces, host);
   const alg = new Algebra(ifaces.size);
-  const fa = new Flows(a, alg, new RuleSpaces(alg, ifaces));
-  const fb = new Flows(b, alg, new RuleSpaces(alg, ifaces));
+  const env = spaceEnv({ host, sets: opts.sets });
+  const fa = new Flows(a, alg, new RuleSpaces(alg, ifaces, env));
+  const fb = new Flows(b, alg, new RuleSpaces(alg, ifaces, env));
   const changes: Change[] = [];
   const none = atoms(ifaces, ['']);
   const net = atoms(ifaces, ['lo', ''], true);
@@ -88,15 +100,33 @@ export function whatIf(beforeText: string, afterText: string): Change[] {
         if (category(x.verdict) === category(y.verdict)) continue;
         for (const box of alg.intersectAll(x.over, y.over)) {
           if (changes.length >= MAX_CHANGES) return changes;
-          const s = sample(alg, ifaces, box, { iifAtom: ifaces.atom('eth0'), oifAtom: ifaces.atom(hook === 'FORWARD' ? 'eth1' : 'eth0') });
+          const s = sample(alg, ifaces, box, prefer[hook]);
           const example = packetOf(hook, s);
           const change: Change = { hook, packets: describeBox(alg, ifaces, box, q), example, before: side(beforeText, x), after: side(afterText, y), confirmed: null };
-          confirm(change, a, b, s);
+          confirm(change, a, b, s, host ? { host, sets: opts.sets } : null);
           changes.push(change);
         }
       }
   }
   return changes;
+}
+
+type Prefer = Parameters<typeof sample>[3];
+
+/// Where examples come from: without a host, eth0 and 203.0.113.10; with one, its first interface and address
+/// (and, forwarded, out of its second interface).
+function preferences(ifaces: IfaceAtoms, host: Scenario['host'] | undefined): Record<Change['hook'], Prefer> {
+  const ifs = host?.interfaces.filter((i) => i.name !== 'lo') ?? [];
+  const first = ifs.find((i) => i.addresses.length) ?? ifs[0];
+  // The interface's own address, not its network's.
+  const addr = first?.addresses.map((a) => parseIPv4(a.split('/')[0])).find((a) => a !== null) ?? undefined;
+  const inIf = ifaces.atom(first?.name ?? 'eth0');
+  const outIf = ifaces.atom(ifs.find((i) => i !== first)?.name ?? (host ? (first?.name ?? 'eth0') : 'eth1'));
+  return {
+    INPUT: { iifAtom: inIf, oifAtom: ifaces.atom('eth0'), ...(addr !== undefined ? { dst: addr } : {}) },
+    OUTPUT: { iifAtom: inIf, oifAtom: inIf, ...(addr !== undefined ? { src: addr } : {}) },
+    FORWARD: { iifAtom: inIf, oifAtom: outIf },
+  };
 }
 
 function packetOf(hook: Change['hook'], s: Sample): PacketSpec {
@@ -124,15 +154,15 @@ function hostFor(hook: Change['hook'], s: Sample): Scenario['host'] {
   };
 }
 
-function confirm(c: Change, a: Ruleset, b: Ruleset, s: Sample): void {
+function confirm(c: Change, a: Ruleset, b: Ruleset, s: Sample, scenario: Pick<Scenario, 'host' | 'sets'> | null): void {
   // One packet sets up only NEW (or INVALID) connections, and nothing outside the rules sets a mark.
   if ((s.state !== 'NEW' && s.state !== 'INVALID') || s.mark !== 0 || (s.state === 'INVALID' && s.proto !== 6)) return;
   const p = { ...c.example };
   if (s.state === 'INVALID') p.flags = ['RST'];
   if (s.state === 'NEW' && s.proto === 6 && !(s.flags & 0x02) && !(s.flags & 0x10)) p.flags = ['SYN'];
   try {
-    const host = hostFor(c.hook, s);
-    const run = (rs: Ruleset) => new Simulation(rs, { host }).send(p).fate;
+    const env = scenario ?? { host: hostFor(c.hook, s) };
+    const run = (rs: Ruleset) => new Simulation(rs, env).send(p).fate;
     c.fates = { before: run(a), after: run(b) };
     c.confirmed = c.fates.before === fateOf(c.hook, c.before.verdict) && c.fates.after === fateOf(c.hook, c.after.verdict);
   } catch {

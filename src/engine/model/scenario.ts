@@ -44,6 +44,13 @@ export interface PacketSpec {
   moreFragments?: boolean;
 }
 
+export interface ListenSpec {
+  proto: 'tcp' | 'udp';
+  port: number;
+  /// The local address bound; absent, `0.0.0.0` or `*`: every address.
+  address?: string;
+}
+
 export interface SetSpec {
   type: string;
   members: string[];
@@ -56,6 +63,10 @@ export interface Scenario {
     interfaces: InterfaceSpec[];
     routes?: RouteSpec[];
     forwarding?: boolean;
+    /// Extension (the playground's; the engine ignores it): the host's listening sockets. A delivered
+    /// packet to a port nothing listens on would be answered by the host's stack (a TCP reset, an ICMP
+    /// port unreachable), which the scenario does not send by itself: the playground says so.
+    listening?: ListenSpec[];
   };
   rules: string;
   packets: PacketSpec[];
@@ -65,6 +76,12 @@ export interface Scenario {
   /// so a recording of what the kernel chose at random can be replayed; the seeded generator takes over
   /// when they run out. A statistic rule matches when its draw is below its probability.
   randomDraws?: number[];
+  /// Extension (src/engine/analyze/README.md): who manages the host and what egress it needs, for lint.
+  analysis?: unknown;
+  /// Extension: the validation matrix (the text `nfplay check --matrix` reads), kept with the scenario.
+  matrix?: string;
+  /// Extension: a proposed version of `rules`, not applied yet (the playground's "Propose a change").
+  proposal?: string;
   /// What the playground shows; ignored by the engine.
   ui?: unknown;
 }

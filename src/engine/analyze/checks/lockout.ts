@@ -36,7 +36,8 @@ export function lockout(ctx: LintContext): Finding[] {
     const src = [m.addr.min, m.addr.max];
     const name = flowName(m);
     const from = m.text === 'anywhere' ? 'from any source' : `from ${m.text}`;
-    const q = newConnection(ifaces, 'in', { src, proto: m.proto, dport: [m.port, m.port] });
+    // To the host itself: its own addresses when the scenario says which (an addrtype LOCAL rule then counts).
+    const q = newConnection(ifaces, 'in', { src, dst: ctx.local, proto: m.proto, dport: [m.port, m.port] });
     const pre = flows.hook('PREROUTING', { under: [q], over: [q] }, ['raw', 'mangle']);
     const input = flows.hook('INPUT', pre.accepted, ['mangle', 'filter', 'security']);
     const drops = denied([...pre.outcomes, ...input.outcomes]);
@@ -51,7 +52,8 @@ export function lockout(ctx: LintContext): Finding[] {
         `A new ${name} connection ${from} can never be accepted into the host${m.text === 'anywhere' && !ctx.intent.declared ? ' (no management source is declared, so any source counts)' : ''}. Applied on a remote host, this change cuts the session that applies it.`,
         carried ? `Move ${ctx.ref(carried)} above line ${first.rule!.span.line}, or narrow line ${first.rule!.span.line} so it leaves the management traffic; apply changes with a rollback timer.`
           : `Add an ACCEPT for ${name} from ${ctx.intent.declared ? m.text : 'your management network'} before the rules that drop it, and apply changes with a rollback timer.`,
-        drops.flatMap((o) => (o.rule ? [o.rule.span.line] : []))));
+        // The other rules involved: the ACCEPT that carried it, and the other drops (not this line again).
+        [...new Set([...(carried ? [carried.span.line] : []), ...drops.flatMap((o) => (o.rule ? [o.rule.span.line] : []))])].filter((l) => l !== span.line)));
       continue;
     }
     if (ctx.intent.declared && input.accepted.over.length) {
@@ -64,7 +66,7 @@ export function lockout(ctx: LintContext): Finding[] {
       }
     }
     // The replies: SSH's answers leave through OUTPUT, as ESTABLISHED.
-    const back = replies(ifaces, 'out', { dst: src, sport: [m.port, m.port], proto: m.proto });
+    const back = replies(ifaces, 'out', { src: ctx.local, dst: src, sport: [m.port, m.port], proto: m.proto });
     const output = flows.hook('OUTPUT', { under: back, over: back }, ['raw', 'mangle', 'filter', 'security']);
     const odrops = denied(output.outcomes);
     if (!output.accepted.over.length && odrops.length) {

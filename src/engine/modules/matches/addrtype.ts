@@ -1,5 +1,5 @@
 // -m addrtype: what the routing table calls the source or destination address (libxt_addrtype, rev 1).
-import type { AddrType, MatchModule } from '../types';
+import type { AddrType, MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { formatIPv4 } from '../../model/addr';
 
@@ -48,6 +48,17 @@ export const addrtype: MatchModule<AddrtypeOptions> = {
       src: src?.value ?? null, srcInv: src?.inv ?? false, dst: dst?.value ?? null, dstInv: dst?.inv ?? false,
       limitIn: !!p['limit-iface-in'], limitOut: !!p['limit-iface-out'],
     };
+  },
+  // With the scenario's host the types are address sets; an interface limit makes them depend on it (may).
+  space(o, env) {
+    if (!env?.addrType || o.limitIn || o.limitOut) return null;
+    const parts: Space[] = [];
+    for (const [field, types, inv] of [['src', o.src, o.srcInv], ['dst', o.dst, o.dstInv]] as const) {
+      if (!types) continue;
+      const s: Space = { field, ranges: types.flatMap((t) => env.addrType!(t)) };
+      parts.push(inv ? { not: s } : s);
+    }
+    return { all: parts };
   },
   match(pkt, o, ctx) {
     const dev = o.limitIn ? pkt.iif : o.limitOut ? pkt.oif : null;

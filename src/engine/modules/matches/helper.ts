@@ -1,6 +1,6 @@
 // -m helper --helper NAME: the connection was set up by (or is expected by) this conntrack helper
 // (libxt_helper): ftp, sip, tftp ... An empty name matches connections without a helper.
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { not } from '../values';
 
@@ -41,6 +41,12 @@ export const helper: MatchModule<HelperOptions> = {
     const h = masterHelper(ctx.ct);
     if (!h) return ctx.ct ? 'the connection was not expected by a helper (it has no master connection)' : 'the packet has no connection';
     return `the connection was expected by helper ${h}, which ${o.inv ? 'is' : 'is not'} ${o.name === '' ? 'any helper' : o.name}`;
+  },
+  // `helper` 0 is "no master, or no helper": where the inversion flag itself is the answer.
+  space: (o, env) => {
+    if (!env) return null;
+    const s: Space = o.name === '' ? { field: 'helper', ranges: [{ min: 1, max: 0xffff }] } : { field: 'helper', ranges: [{ min: env.atom('helper', o.name), max: env.atom('helper', o.name) }] };
+    return o.inv ? { not: s } : s;
   },
   save: (o) => `${not(o.inv)}--helper ${o.name === '' || /[\s"']/.test(o.name) ? `"${o.name}"` : o.name}`,
   list: (o) => `helper match ${o.inv ? '! ' : ''}"${o.name}"`,

@@ -1,5 +1,5 @@
 // -m mac --mac-source: the Ethernet source address of an incoming packet (libxt_mac).
-import type { MatchModule } from '../types';
+import type { MatchModule, Space } from '../types';
 import { OptionError } from '../types';
 import { not } from '../values';
 
@@ -28,6 +28,12 @@ export const mac: MatchModule<MacOptions> = {
   // A packet with no link-layer header (sent locally) never matches, negated or not.
   match: (pkt, o) => pkt.macSrc !== null && (pkt.macSrc.toLowerCase() === o.mac) !== o.inv,
   explain: (pkt, o) => (pkt.macSrc ? `source MAC ${pkt.macSrc} is ${o.inv ? '' : 'not '}${o.mac}` : 'a locally generated packet has no MAC address'),
+  // `mac` is the source MAC as a number; a packet without one (2^48) matches neither form.
+  space: (o) => {
+    const v = parseInt(o.mac.replace(/:/g, ''), 16);
+    const s: Space = { field: 'mac', ranges: [{ min: v, max: v }] };
+    return o.inv ? { all: [{ not: s }, { field: 'mac', ranges: [{ min: 0, max: 2 ** 48 - 1 }] }] } : s;
+  },
   save: (o) => `${not(o.inv)}--mac-source ${o.mac}`,
   list: (o) => `MAC ${not(o.inv)}${o.mac}`,
   xlate: (o) => ({ nft: `ether saddr ${o.inv ? '!= ' : ''}${o.mac}` }),

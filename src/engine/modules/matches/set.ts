@@ -96,6 +96,14 @@ export const set: MatchModule<SetMatchOptions> = {
     if (r === 'nomatch' && !o.inv) return `the packet's ${what} is a nomatch entry of set ${o.name}`;
     return `the packet's ${what} ${o.inv ? 'is' : 'is not'} in set ${o.name}`;
   },
+  // Exact when the scenario holds the set's members; counter conditions depend on history (may).
+  space(o, env) {
+    if (!env?.set || o.packets || o.bytes) return null;
+    const s = env.set(o.name, o.dirs, o.returnNomatch);
+    // A set the scenario does not define matches nothing, negated or not (see match).
+    if (s === undefined) return { any: [] };
+    return s && o.inv ? { not: s } : s;
+  },
   save(o) {
     const out = [`${o.inv ? '! ' : ''}--match-set ${o.name} ${o.dirs.join(',')}`];
     if (o.returnNomatch) out.push('--return-nomatch');
