@@ -1,7 +1,12 @@
 // The ruleset as a sequence of iptables commands leaves it: -A, -I, -D, -R, -N, -X, -P, -F, -Z, -E.
 // Both input forms (restore dumps and command scripts) drive this one builder, so they agree by construction.
-import { BUILTIN_CHAINS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName } from '../model/ruleset';
+import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName } from '../model/ruleset';
 import { ParseError, type Span } from '../model/span';
+import type { Token } from './tokens';
+
+/// The hooks of each built-in chain, shared by all its rules (one array each rather than one per rule).
+const HOOK_OF = Object.fromEntries(HOOKS.map((h) => [h, [h]])) as unknown as Record<Hook, readonly Hook[]>;
+const NO_HOOKS: readonly Hook[] = [];
 
 /// iptables-nft-save prints tables in this order, whatever order they were created in.
 export const SAVE_ORDER: readonly TableName[] = ['mangle', 'security', 'raw', 'filter', 'nat'];
@@ -33,8 +38,20 @@ export class RulesetBuilder {
     return c;
   }
 
+  /// The chain a command's word names (its span is made only for the error).
+  chainOf(table: TableName, word: Token): Chain {
+    const c = this.table(table).chains.get(word.text);
+    if (!c) throw new ParseError(`Chain '${word.text}' does not exist`, word.span);
+    return c;
+  }
+
+  /// A table's chains, without creating the table.
+  chainsOf(table: TableName): Map<string, Chain> | undefined {
+    return this.tables.get(table)?.chains;
+  }
+
   hooksOf(table: TableName, chain: string): readonly Hook[] {
-    return (BUILTIN_CHAINS[table] as readonly string[]).includes(chain) ? [chain as Hook] : [];
+    return (BUILTIN_CHAINS[table] as readonly string[]).includes(chain) ? HOOK_OF[chain as Hook] : NO_HOOKS;
   }
 
   /// The chain a rule command changes, created in the kernel if it is a built-in one.
@@ -44,8 +61,10 @@ export class RulesetBuilder {
     return c;
   }
 
-  append(table: TableName, chain: string, rules: Rule[], span: Span): void {
-    this.touched(table, chain, span).rules.push(...rules);
+  /// -A on a chain already looked up.
+  appendTo(c: Chain, rules: Rule[]): void {
+    c.registered = true;
+    for (const r of rules) c.rules.push(r);
   }
 
   insert(table: TableName, chain: string, pos: number, rules: Rule[], span: Span): void {
@@ -80,7 +99,8 @@ export class RulesetBuilder {
     if (name.length > 28) throw new ParseError(`chain name \`${name}' too long (must be under 29 chars)`, span);
     if (name.startsWith('-') || name === 'ACCEPT' || name === 'DROP' || name === 'RETURN' || name === 'QUEUE')
       throw new ParseError(`Invalid chain name \`${name}'`, span);
-    t.chains.set(name, { name, builtin: false, policy: null, registered: true, counted: false, counters: { packets: 0, bytes: 0 }, rules: [], span });
+    const own = ownString(name);
+    t.chains.set(own, { name: own, builtin: false, policy: null, registered: true, counted: false, counters: { packets: 0, bytes: 0 }, rules: [], span });
   }
 
   /// A restore dump's `:NAME POLICY [p:b]` line.
@@ -143,8 +163,8 @@ export class RulesetBuilder {
     if (c.builtin) throw new ParseError(`Can't rename built-in chain ${from}`, span);
     if (t.chains.has(to)) throw new ParseError('File exists: a chain of that name already exists', span);
     t.chains.delete(from);
-    c.name = to;
-    t.chains.set(to, c);
+    c.name = ownString(to);
+    t.chains.set(c.name, c);
     for (const ch of t.chains.values())
       for (const r of ch.rules) {
         r.chain = ch.name;
@@ -165,53 +185,51 @@ export class RulesetBuilder {
     for (const name of SAVE_ORDER) {
       const t = this.tables.get(name);
       if (!t) continue;
-      // Each jump resolved once, to the chain object: the loop search then needs no name lookups.
-      const edges = new Map<Chain, { rule: Rule; to: Chain }[]>();
       for (const c of t.chains.values()) {
         let bad: Rule[] | null = null;
-        const out: { rule: Rule; to: Chain }[] = [];
         for (const r of c.rules) {
           if (r.target.kind !== 'jump') continue;
           const to = t.chains.get(r.target.chain);
-          if (to && !to.builtin) {
-            out.push({ rule: r, to });
-            continue;
-          }
+          if (to && !to.builtin) continue;
           // iptables-restore --test lets a missing chain pass; loading into the kernel fails with these words.
           errors(new ParseError(to ? `Can't jump to built-in chain ${to.name}` : `Chain '${r.target.chain}' does not exist (no chain or target of that name)`, r.targetSpan ?? r.span));
           (bad ??= []).push(r);
         }
         if (bad) c.rules = c.rules.filter((r) => !bad!.includes(r));
-        if (out.length) edges.set(c, out);
       }
-      for (const loop of findLoops(t, edges)) errors(new ParseError(`jump loop: ${loop.path.join(' -> ')} (the kernel refuses it: Too many links)`, loop.rule.targetSpan ?? loop.rule.span));
+      for (const loop of findLoops(t)) errors(new ParseError(`jump loop: ${loop.path.join(' -> ')} (the kernel refuses it: Too many links)`, loop.rule.targetSpan ?? loop.rule.span));
       // Built-ins first in their fixed order, then user chains sorted as iptables-save lists them (byte order).
       const sorted = new Map<string, Chain>();
       const user: string[] = [];
       for (const c of t.chains.values()) if (c.builtin) sorted.set(c.name, c);
       else user.push(c.name);
       for (const n of user.sort()) sorted.set(n, t.chains.get(n)!);
+      // Each rule's chain is already its chain's name: rules are made with it, and rename() renames them.
       t.chains = sorted;
-      for (const c of t.chains.values()) for (const r of c.rules) r.chain = c.name;
       tables.set(name, t);
     }
     return { family: 4, tables, diagnostics: [] };
   }
 }
 
-/// Depth-first search over jump edges; each back edge is a loop, reported once at the rule that closes it.
-function findLoops(t: Table, edges: Map<Chain, { rule: Rule; to: Chain }[]>): { path: string[]; rule: Rule }[] {
+/// Depth-first search over jumps (every jump left names a user chain that exists); each back edge is a
+/// loop, reported once at the rule that closes it, and that rule is removed.
+function findLoops(t: Table): { path: string[]; rule: Rule }[] {
   const out: { path: string[]; rule: Rule }[] = [];
   const state = new Map<Chain, 1 | 2>();
   const stack: Chain[] = [];
   const visit = (c: Chain) => {
     state.set(c, 1);
     stack.push(c);
-    for (const { rule, to } of edges.get(c) ?? []) {
+    // By index: a rule closing a loop is removed as it is found (only this call removes rules of c).
+    for (let i = 0; i < c.rules.length; i++) {
+      const rule = c.rules[i];
+      if (rule.target.kind !== 'jump') continue;
+      const to = t.chains.get(rule.target.chain)!;
       const s = state.get(to);
       if (s === 1) {
         out.push({ path: [...stack.slice(stack.indexOf(to)), to].map((x) => x.name), rule });
-        c.rules.splice(c.rules.indexOf(rule), 1);
+        c.rules.splice(i--, 1);
       } else if (s === undefined) visit(to);
     }
     stack.pop();
@@ -219,4 +237,11 @@ function findLoops(t: Table, edges: Map<Chain, { rule: Rule; to: Chain }[]>): { 
   };
   for (const c of t.chains.values()) if (!state.has(c)) visit(c);
   return out;
+}
+
+/// A copy of `s` holding its own characters. A name cut from a dump is a slice of the whole text, and V8
+/// compares such slices several times slower than flat strings: sorting a big dump's chain names and
+/// looking them up (once per rule) pay for it.
+function ownString(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }

@@ -31,7 +31,6 @@ export interface ParseResult {
 
 export function parseRuleset(text: string): ParseResult {
   const format = detectFormat(text);
-  const lines = sourceLines(text, format === 'script');
   const builder = new RulesetBuilder();
   const diagnostics: Diagnostic[] = [];
   const sink = {
@@ -39,8 +38,8 @@ export function parseRuleset(text: string): ParseResult {
     info: (message: string, line: { text: string; line: number; offset: number }) =>
       diagnostics.push(diagnostic('info', message, spanOf(line, 0, line.text.length))),
   };
-  if (format === 'restore') parseRestore(lines, builder, sink);
-  else parseScript(lines, builder, sink, listingTable(text));
+  if (format === 'restore') parseRestore(text, builder, sink);
+  else parseScript(sourceLines(text, true), builder, sink, listingTable(text));
   const ruleset = builder.finish(sink.error);
   diagnostics.sort((a, b) => a.from - b.from);
   ruleset.diagnostics = diagnostics;

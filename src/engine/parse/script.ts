@@ -27,7 +27,7 @@ export function parseScript(lines: SourceLine[], b: RulesetBuilder, sink: Sink, 
       // Expand $VAR in words; a word whose variable is unknown makes the command unsimulatable.
       let unknown: string | null = null;
       tokens = tokens.map((t) => {
-        if (!t.text.includes('$') || t.quoted && src.text[t.span.column - 1] === "'") return t;
+        if (!t.text.includes('$') || t.quoted && src.text[t.start] === "'") return t;
         const e = expand(t.text, vars);
         if (e === null) unknown = t.text;
         return e === null ? t : t.withText(e);

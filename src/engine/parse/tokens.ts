@@ -1,15 +1,41 @@
 // Splits one logical line into words with their spans, as a shell (scripts) or iptables-restore (dumps)
 // would: whitespace separates, quotes group, `#` at the start of a word begins a comment.
+import type { Clause } from '../model/ruleset';
 import type { Span } from '../model/span';
 import { ParseError } from '../model/span';
 
-/// A word of the source. Its span is made when asked for: a 100k-rule dump has millions of words and
-/// few of their positions are ever read (they go into errors and option spans).
-export class Token {
-  private made: Span | null = null;
-  constructor(readonly text: string, readonly quoted: boolean, private src: SourceLine, private start: number, private end: number) {}
+/// A place on one source line, kept as offsets: line and columns are worked out when read. A 100k-rule
+/// dump keeps millions of spans (rules, clauses, matches) and reads few of them, so each is four numbers.
+export class LineSpan implements Span {
+  constructor(readonly line: number, private readonly base: number, readonly from: number, readonly to: number) {}
+  get column(): number {
+    return this.from - this.base + 1;
+  }
+  get endLine(): number {
+    return this.line;
+  }
+  get endColumn(): number {
+    return this.to - this.base + 1;
+  }
+}
+
+/// A clause of a rule (`-s 10.0.0.0/8`, `--dport 22`), which is its own span: one object per clause
+/// rather than two (the option's parsed value points at it too).
+export class SpanClause extends LineSpan implements Clause {
+  constructor(readonly option: string, line: number, base: number, from: number, to: number) {
+    super(line, base, from, to);
+  }
   get span(): Span {
-    return (this.made ??= spanOf(this.src, this.start, this.end));
+    return this;
+  }
+}
+
+/// A word of the source. Its span is made when asked for: few of the millions of words in a big dump
+/// are ever pointed at. Tokens read through a `Words` are reused for the next line.
+export class Token {
+  constructor(public text: string, public quoted: boolean, public src: SourceLine, public start: number, public end: number) {}
+  get span(): Span {
+    return spanOf(this.src, this.start, this.end);
   }
   /// The same word with another text (a shell variable expanded).
   withText(text: string): Token {
@@ -26,7 +52,17 @@ export interface SourceLine {
 }
 
 export function spanOf(src: SourceLine, start: number, end: number): Span {
-  return { line: src.line, column: start + 1, endLine: src.line, endColumn: end + 1, from: src.offset + start, to: src.offset + end };
+  return new LineSpan(src.line, src.offset, src.offset + start, src.offset + end);
+}
+
+/// From the start of token `a` to the end of token `b` (words of one line).
+export function tokenSpan(a: Token, b: Token): LineSpan {
+  return new LineSpan(a.src.line, a.src.offset, a.src.offset + a.start, a.src.offset + b.end);
+}
+
+/// The clause from token `a` to token `b`.
+export function tokenClause(option: string, a: Token, b: Token): SpanClause {
+  return new SpanClause(option, a.src.line, a.src.offset, a.src.offset + a.start, a.src.offset + b.end);
 }
 
 /// A span covering `a` to `b` (both inclusive tokens).
@@ -34,57 +70,118 @@ export function joinSpans(a: Span, b: Span): Span {
   return { line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn, from: a.from, to: b.to };
 }
 
-const WORD = /[^ \t\r]+/g;
+const SPACE = 32, TAB = 9, CR = 13, HASH = 35, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92;
 
-export function tokenize(src: SourceLine): Token[] {
-  const s = src.text;
-  const out: Token[] = [];
-  // Most lines have no quotes, escapes or comments: words are what lies between blanks.
-  if (!/["'\\#]/.test(s)) {
-    WORD.lastIndex = 0;
-    for (let m = WORD.exec(s); m; m = WORD.exec(s)) out.push(new Token(m[0], false, src, m.index, m.index + m[0].length));
-    return out;
+/// Word storage for reading a dump line after line: one array and one set of Token objects serve every
+/// line, and short words come from a cache of recent ones. A dump repeats the same few words (`-A`, `-m`,
+/// `tcp`, chain names ...) hundreds of thousands of times: one string each, whose hash Map lookups
+/// compute once, instead of a new copy per use.
+export class Words {
+  private readonly out: Token[] = [];
+  private readonly pool: Token[] = [];
+  private readonly cache: (string | undefined)[] = new Array(CACHE_SIZE);
+  private readonly hashes = new Int32Array(CACHE_SIZE);
+  private readonly chars = new Uint16Array(CACHE_SIZE * MAX_CACHED);
+
+  /// Starts a line: the tokens of the previous one are given back.
+  begin(): Token[] {
+    this.out.length = 0;
+    return this.out;
   }
-  let i = 0;
-  while (i < s.length) {
-    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\r')) i++;
-    if (i >= s.length || s[i] === '#') break;
-    const start = i;
-    // Fast path: a plain word (no quotes, no escapes) is a slice of the line.
-    let end = i;
-    while (end < s.length && s[end] !== ' ' && s[end] !== '\t' && s[end] !== '\r' && s[end] !== '"' && s[end] !== "'" && s[end] !== '\\') end++;
-    if (end === s.length || s[end] === ' ' || s[end] === '\t' || s[end] === '\r') {
-      out.push(new Token(s.slice(i, end), false, src, start, end));
-      i = end;
+
+  token(text: string, quoted: boolean, src: SourceLine, start: number, end: number): Token {
+    let t = this.pool[this.out.length];
+    if (t) {
+      t.text = text;
+      t.quoted = quoted;
+      t.src = src;
+      t.start = start;
+      t.end = end;
+    } else this.pool.push((t = new Token(text, quoted, src, start, end)));
+    this.out.push(t);
+    return t;
+  }
+
+  /// s.slice(start, end), from the cache when the same word was met lately; `hash` is of its characters.
+  word(s: string, start: number, end: number, hash: number): string {
+    const n = end - start;
+    if (n > MAX_CACHED) return s.slice(start, end);
+    const slot = (hash ^ (hash >>> 13)) & (CACHE_SIZE - 1);
+    const hit = this.cache[slot];
+    // The cached word's characters are compared in `chars`: reading them from the string (often a slice
+    // of the whole text) costs several times more.
+    const at = slot * MAX_CACHED;
+    if (hit !== undefined && this.hashes[slot] === hash && hit.length === n) {
+      let k = 0;
+      while (k < n && this.chars[at + k] === s.charCodeAt(start + k)) k++;
+      if (k === n) return hit;
+    }
+    this.hashes[slot] = hash;
+    for (let k = 0; k < n; k++) this.chars[at + k] = s.charCodeAt(start + k);
+    return (this.cache[slot] = s.slice(start, end));
+  }
+}
+
+const CACHE_SIZE = 4096;
+const MAX_CACHED = 40;
+
+export function tokenize(src: SourceLine, words?: Words): Token[] {
+  return tokenizeIn(src.text, 0, src.text.length, src, words);
+}
+
+/// The words of `src`, whose text is s[from, to): a dump's lines are read in place in the whole text,
+/// which V8 reads faster than a slice of it. Token positions are relative to the line.
+export function tokenizeIn(s: string, from: number, to: number, src: SourceLine, words?: Words): Token[] {
+  const out: Token[] = words ? words.begin() : [];
+  let i = from;
+  while (i < to) {
+    let c = s.charCodeAt(i);
+    if (c === SPACE || c === TAB || c === CR) {
+      i++;
       continue;
     }
-    let text = s.slice(i, end);
-    i = end;
+    if (c === HASH) break;
+    const start = i;
+    // Most words are plain (no quotes, no escapes): a slice of the line.
+    let hash = 0;
+    while (i < to) {
+      c = s.charCodeAt(i);
+      if (c === SPACE || c === TAB || c === CR || c === DQUOTE || c === SQUOTE || c === BACKSLASH) break;
+      hash = (Math.imul(hash, 31) + c) | 0;
+      i++;
+    }
+    if (i === to || c === SPACE || c === TAB || c === CR) {
+      if (words) words.token(words.word(s, start, i, hash), false, src, start - from, i - from);
+      else out.push(new Token(s.slice(start, i), false, src, start - from, i - from));
+      continue;
+    }
+    let text = s.slice(start, i);
     let quoted = false;
-    while (i < s.length && s[i] !== ' ' && s[i] !== '\t' && s[i] !== '\r') {
-      const c = s[i];
-      if (c === '"' || c === "'") {
-        const close = findClose(s, i + 1, c);
-        if (close < 0) throw new ParseError(`unterminated quoted string`, spanOf(src, i, s.length));
+    while (i < to && s[i] !== ' ' && s[i] !== '\t' && s[i] !== '\r') {
+      const ch = s[i];
+      if (ch === '"' || ch === "'") {
+        const close = findClose(s, i + 1, to, ch);
+        if (close < 0) throw new ParseError(`unterminated quoted string`, spanOf(src, i - from, to - from));
         const body = s.slice(i + 1, close);
-        text += c === '"' ? body.replace(/\\(["\\$`])/g, '$1') : body;
+        text += ch === '"' && body.includes('\\') ? body.replace(/\\(["\\$`])/g, '$1') : body;
         quoted = true;
         i = close + 1;
-      } else if (c === '\\' && i + 1 < s.length) {
+      } else if (ch === '\\' && i + 1 < to) {
         text += s[i + 1];
         i += 2;
       } else {
-        text += c;
+        text += ch;
         i++;
       }
     }
-    out.push(new Token(text, quoted, src, start, i));
+    if (words) words.token(text, quoted, src, start - from, i - from);
+    else out.push(new Token(text, quoted, src, start - from, i - from));
   }
   return out;
 }
 
-function findClose(s: string, from: number, q: string): number {
-  for (let i = from; i < s.length; i++) {
+function findClose(s: string, from: number, to: number, q: string): number {
+  for (let i = from; i < to; i++) {
     if (s[i] === '\\' && q === '"') i++;
     else if (s[i] === q) return i;
   }
