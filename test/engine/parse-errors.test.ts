@@ -37,6 +37,9 @@ describe('parse errors', () => {
       "2:25 invalid port/service `x' specified",
     ]);
   });
+  it('names a dump line that holds only counters', () => {
+    expect(errors(dump('[1:2]\n'))).toEqual(['5:1 no command specified (-A, -I, -D, -N, -P ...)']);
+  });
   it('checks a target against its table and chain', () => {
     expect(errors(dump('-A INPUT -j DNAT --to-destination 10.0.0.1\n'))).toEqual(['5:10 DNAT target is only valid in the nat table, not filter']);
     expect(errors(dump('-A OUTPUT -i eth0 -j DROP\n'))).toEqual(["5:11 Can't use -i with OUTPUT"]);

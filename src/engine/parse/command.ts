@@ -57,7 +57,7 @@ export function runCommand(all: Token[], ctx: CommandContext, first = 0): void {
   const restLo = hasTable ? 0 : lo;
   let ci = -1;
   for (let k = restLo; k < rest.length && ci < 0; k++) if (!rest[k].quoted && COMMANDS.has(rest[k].text)) ci = k;
-  if (ci < 0) throw new ParseError('no command specified (-A, -I, -D, -N, -P ...)', rest[restLo]?.span ?? tokens[lo].span);
+  if (ci < 0) throw new ParseError('no command specified (-A, -I, -D, -N, -P ...)', rest[restLo]?.span ?? (tokens[lo] ?? all[all.length - 1]).span);
   const cmdTok = rest[ci];
   const cmd = COMMANDS.get(cmdTok.text)!;
   const span = tokenSpan(tokens[lo], tokens[tokens.length - 1]);
