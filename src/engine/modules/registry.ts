@@ -33,6 +33,18 @@ import { sctp } from './matches/sctp';
 import { string } from './matches/string';
 import { u32 } from './matches/u32';
 import { time } from './matches/time';
+import { rpfilter } from './matches/rpfilter';
+import { quota } from './matches/quota';
+import { connbytes } from './matches/connbytes';
+import { devgroup } from './matches/devgroup';
+import { cgroup } from './matches/cgroup';
+import { cpu } from './matches/cpu';
+import { realm } from './matches/realm';
+import { ecn } from './matches/ecn';
+import { dccp } from './matches/dccp';
+import { esp } from './matches/esp';
+import { ah } from './matches/ah';
+import { cluster } from './matches/cluster';
 import { reject as REJECT } from './targets/reject';
 import { log as LOG } from './targets/log';
 import { nflog as NFLOG } from './targets/nflog';
@@ -60,10 +72,12 @@ import { set as SET } from './targets/set';
 import { audit as AUDIT } from './targets/audit';
 import { secmark as SECMARK } from './targets/secmark';
 import { connsecmark as CONNSECMARK } from './targets/connsecmark';
+import { synproxy as SYNPROXY } from './targets/synproxy';
+import { tee as TEE } from './targets/tee';
 
-export const MATCHES: readonly MatchModule[] = [tcp, udp, icmp, state, conntrack, mark, connmark, comment, multiport, addrtype, ttl, length, iprange, pkttype, mac, dscp, tos, owner, limit, hashlimit, recent, connlimit, statistic, set, helper, tcpmss, physdev, sctp, string, u32, time];
+export const MATCHES: readonly MatchModule[] = [tcp, udp, icmp, state, conntrack, mark, connmark, comment, multiport, addrtype, ttl, length, iprange, pkttype, mac, dscp, tos, owner, limit, hashlimit, recent, connlimit, statistic, set, helper, tcpmss, physdev, sctp, string, u32, time, rpfilter, quota, connbytes, devgroup, cgroup, cpu, realm, ecn, dccp, esp, ah, cluster];
 
-export const TARGETS: readonly TargetModule[] = [REJECT, LOG, NFLOG, MARK, CONNMARK, NOTRACK, CT, TRACE, DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP, TCPMSS, TOS, DSCP, TTL, CLASSIFY, CHECKSUM, ULOG, NFQUEUE, QUEUE, TPROXY, SET, AUDIT, SECMARK, CONNSECMARK];
+export const TARGETS: readonly TargetModule[] = [REJECT, LOG, NFLOG, MARK, CONNMARK, NOTRACK, CT, TRACE, DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP, TCPMSS, TOS, DSCP, TTL, CLASSIFY, CHECKSUM, ULOG, NFQUEUE, QUEUE, TPROXY, SET, AUDIT, SECMARK, CONNSECMARK, SYNPROXY, TEE];
 
 const matchByName = new Map<string, MatchModule>();
 for (const m of MATCHES) matchByName.set(m.name, m);

@@ -107,6 +107,9 @@ export interface HostView {
   primaryAddress(iface: string): number | null;
   /// Link-layer address of an interface.
   mac(iface: string): string;
+  /// The routing decision for `dst` (rpfilter's reverse-path lookup): its type, and the device a unicast
+  /// route leaves by.
+  route?(dst: number): { type: 'local' | 'broadcast' | 'multicast' | 'unicast' | 'unreachable'; route?: { dev: string } };
 }
 
 /// An ipset lookup: `dirs` are the --match-set flags (src,dst ...). undefined when the set does not exist.
@@ -128,7 +131,8 @@ export type NatRequest =
 /// Everything a match or target may read or do while a packet is evaluated.
 export interface MatchContext {
   hook: Hook;
-  table: TableName;
+  /// The table being walked: an iptables TableName, or an nft table's own name under src/nft/sim.
+  table: string;
   /// Scenario clock in seconds.
   now: number;
   ctState: CtState;

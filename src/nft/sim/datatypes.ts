@@ -98,6 +98,9 @@ export const CT_STATUS_BITS = { expected: 1, 'seen-reply': 2, assured: 4, confir
 export const CT_STATUS = named('ct_status', CT_STATUS_BITS, 0xffffffff, { bitmask: true });
 export const CT_DIR = named('ct_dir', { original: 0, reply: 1 }, 1);
 export const TCP_FLAGS = named('tcp_flag', { fin: 1, syn: 2, rst: 4, psh: 8, ack: 16, urg: 32, ecn: 64, cwr: 128 }, 255, { bitmask: true });
+export const DCCP_PKTTYPE = named('dccp_pkttype', {
+  request: 0, response: 1, data: 2, ack: 3, dataack: 4, closereq: 5, close: 6, reset: 7, sync: 8, syncack: 9,
+}, 15);
 export const PKTTYPE = named('pkt_type', { host: 0, unicast: 0, broadcast: 1, multicast: 2, other: 3 }, 255);
 export const DSCP = named('dscp', Object.fromEntries(Object.entries(DSCP_CLASSES).map(([k, v]) => [k.toLowerCase(), v])), 63);
 export const ECN = named('ecn', { 'not-ect': 0, ect1: 1, ect0: 2, ce: 3 }, 3);

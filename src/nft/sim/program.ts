@@ -9,7 +9,7 @@
 // - an accept ends one base chain only; a drop is final;
 // - ip and inet tables see IPv4 packets; ip6, arp and bridge tables never do, and netdev (ingress) is
 //   not simulated.
-import { HOOKS, type Hook, type TableName } from '../../engine/model/ruleset';
+import { HOOKS, type Hook } from '../../engine/model/ruleset';
 import type { Packet } from '../../engine/model/packet';
 import type { TraceStep } from '../../engine/model/trace';
 import type { MatchContext } from '../../engine/modules/types';
@@ -199,9 +199,8 @@ export class NftProgram implements HookProgram {
   }
 }
 
-/// The trace names the nft table as the kernel's trace does, by its name alone; the engine's types say
-/// TableName (iptables' names), which nft table names need not be.
-const traceTable = (t: SimTable) => t.name as TableName;
+/// The trace names the nft table as the kernel's trace does, by its name alone.
+const traceTable = (t: SimTable) => t.name;
 
 const order = (a: SimChain, b: SimChain) => a.base!.priority - b.base!.priority || b.base!.seq - a.base!.seq;
 

@@ -466,6 +466,7 @@ function setStatement(c: Cursor, e: Expr, env: RuleEnv): Step {
         return num(p, ctx) !== null;
       };
     case 'meta nftrace': return () => true;
+    case 'meta pkttype': return set((p, _c, v) => { p.pkttype = (['host', 'broadcast', 'multicast', 'otherhost'] as const)[v & 3]; });
     // The kernel rewrites an MSS option the segment has, and only to lower it.
     case 'tcp option maxseg size': return set((p, _c, v) => { if (p.mss !== null && p.mss > v) p.mss = v; });
   }

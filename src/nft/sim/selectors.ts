@@ -111,7 +111,7 @@ function metaKey(key: string, c: Cursor): Selector | null {
     case 'skuid': return m(T.integer(32), (p, ctx) => (ctx.hook === 'OUTPUT' || ctx.hook === 'POSTROUTING') && p.iif === null ? p.uid : null);
     case 'skgid': return m(T.integer(32), (p, ctx) => (ctx.hook === 'OUTPUT' || ctx.hook === 'POSTROUTING') && p.iif === null ? p.gid : null);
     case 'pkttype':
-      return m(T.PKTTYPE, (p) => (p.pkttype === 'host' ? (p.dst >>> 28 === 14 ? 2 : 0) : p.pkttype === 'broadcast' ? 1 : p.pkttype === 'multicast' ? 2 : 3));
+      return m(T.PKTTYPE, (p) => (p.pkttype === 'host' ? (p.dst >>> 28 === 14 ? 2 : 0) : p.pkttype === 'broadcast' ? 1 : p.pkttype === 'multicast' ? 2 : 3), { field: 'meta pkttype' });
     case 'nftrace': return m(T.integer(1), () => 0, { field: 'meta nftrace' });
     case 'cpu': return m(T.integer(32), () => 0);
     case 'iifgroup': case 'oifgroup': return m(T.integer(32), () => 0);
@@ -166,7 +166,10 @@ function ctKey(c: Cursor): Selector {
     case 'proto-src': return s(T.SERVICE, (_p, ctx) => tuple(ctx)?.sport ?? null);
     case 'proto-dst': return s(T.SERVICE, (_p, ctx) => tuple(ctx)?.dport ?? null);
     case 'id': return s(T.integer(32), (_p, ctx) => ctx.ct?.id ?? null);
-    case 'label': case 'bytes': case 'packets': case 'avgpkt': case 'event': case 'secmark': case 'timeout': case 'expectation':
+    // Counters compare as numbers (`ct bytes ge 10000`); conntrack keeps none in the model.
+    case 'bytes': case 'packets': case 'avgpkt':
+      return s(T.integer(64), never, { unsimulated: `ct ${key}: conntrack's counters are not modelled, the match never holds` });
+    case 'label': case 'event': case 'secmark': case 'timeout': case 'expectation':
       return s(OPAQUE, never, { unsimulated: `ct ${key} is not modelled`, field: `ct ${key}` });
   }
   throw c.error(`unknown ct key "${key}"`);
@@ -262,7 +265,11 @@ export function primary(c: Cursor): Selector | null {
     case 'udp': return named('udp', { ...portFields(17), length: [T.integer(16), l4(17, (p) => 8 + p.payload.length)] });
     case 'udplite': return named('udplite', portFields(136));
     case 'sctp': return named('sctp', portFields(132));
-    case 'dccp': return named('dccp', portFields(33));
+    case 'dccp': {
+      // Ports as other transports; the packet model has no DCCP type.
+      const sel = named('dccp', { ...portFields(33), type: [T.DCCP_PKTTYPE, never] });
+      return sel.text === 'dccp type' ? { ...sel, unsimulated: 'dccp type is not modelled: the match never holds' } : sel;
+    }
     case 'th': return named('th', { sport: [T.SERVICE, (p) => (hasPorts(p) && !p.fragOffset ? p.sport : null)], dport: [T.SERVICE, (p) => (hasPorts(p) && !p.fragOffset ? p.dport : null)] });
     case 'icmp': return named('icmp', ICMP_FIELDS);
     case 'ether':

@@ -1,0 +1,57 @@
+// The SPI match shared by -m esp and -m ah (xt_esp, xt_ah): a 32-bit range read from the IPsec header,
+// which the packet model carries as the first bytes of the payload.
+import type { MatchModule } from './types';
+import { OptionError } from './types';
+import { parseU32Range } from './c-number';
+import type { Range } from './values';
+
+export interface SpiOptions {
+  range: Range;
+  inv: boolean;
+}
+
+const FULL = (r: Range) => r.min === 0 && r.max === 0xffffffff;
+const show = (r: Range, sep = ':') => (r.min === r.max ? String(r.min) : `${r.min}${sep}${r.max}`);
+
+/// `name` is the module (esp, ah), `proto` its IP protocol, `at` the SPI's offset in the header.
+export function spiMatch(name: 'esp' | 'ah', proto: number, at: number, what: string): MatchModule<SpiOptions> {
+  const option = `${name}spi`;
+  const spiOf = (payload: string): number | null => {
+    if (payload.length < at + 4) return null;
+    let v = 0;
+    for (let i = 0; i < 4; i++) v = v * 256 + (payload.charCodeAt(at + i) & 0xff);
+    return v;
+  };
+  return {
+    kind: 'match',
+    name,
+    help: `Match the SPI of the ${what} header. Needs -p ${name}.`,
+    simulated: `the SPI is read from the payload's first bytes (the ${what} header); a packet too short for it fails the match, where the kernel drops it`,
+    options: [{ name: option, invert: true, parse: ([v]) => parseU32Range(v, name, option), help: 'An SPI, or a range min:max.' }],
+    finalize(p, rule) {
+      if (rule.proto !== proto || rule.protoInv) throw new OptionError(`${name} match: only valid with -p ${name} (the kernel refuses the rule: Invalid argument)`);
+      const x = p[option];
+      return { range: x ? x.value : { min: 0, max: 0xffffffff }, inv: !!x?.inv };
+    },
+    match(pkt, o) {
+      const spi = pkt.fragOffset ? null : spiOf(pkt.payload);
+      return spi !== null && (spi >= o.range.min && spi <= o.range.max) !== o.inv;
+    },
+    explain(pkt, o) {
+      if (pkt.fragOffset) return 'a later fragment carries no header';
+      const spi = spiOf(pkt.payload);
+      return spi === null ? `the payload is too short for the ${what} header` : `SPI ${spi} is ${o.inv ? '' : 'not '}in ${show(o.range)}`;
+    },
+    // The full range prints nothing, even negated (iptables-save loses that `!`).
+    save: (o) => (FULL(o.range) ? '' : `${o.inv ? '! ' : ''}--${option} ${show(o.range)}`),
+    list: (o) => {
+      const spi = FULL(o.range) && !o.inv ? '' : `spi${o.range.min === o.range.max ? '' : 's'}:${o.inv ? '!' : ''}${show(o.range)}`;
+      return name === 'ah' ? `ah ${spi}` : spi ? `esp ${spi}` : 'esp';
+    },
+    xlate(o) {
+      if (o.range.min > o.range.max) return { untranslatable: `--${option} ${show(o.range)} is a reversed range, which nft refuses (the kernel never matches it${o.inv ? ', so the negation always matches' : ''})` };
+      if (FULL(o.range) && !o.inv) return { nft: '' };
+      return { nft: `${name} spi ${o.inv ? '!= ' : ''}${show(o.range, '-')}` };
+    },
+  };
+}

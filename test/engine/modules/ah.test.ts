@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { makePacket } from '../../../src/engine/model/packet';
+import { testContext } from '../../helpers/context';
+import { error, listed, matchOf, saved } from './match-helper';
+
+describe('ah', () => {
+  it('saves and lists as iptables 1.8.9 printed them', () => {
+    expect(saved('-p ah -m ah --ahspi 500')).toBe('-p ah -m ah --ahspi 500');
+    expect(listed('-p ah -m ah --ahspi 500')).toBe('ah spi:500');
+    expect(saved('-p ah -m ah ! --ahspi 500:600')).toBe('-p ah -m ah ! --ahspi 500:600');
+    expect(listed('-p ah -m ah ! --ahspi 500:600')).toBe('ah spis:!500:600');
+    expect(saved('-p ah -m ah')).toBe('-p ah -m ah');
+    // iptables -L ends a bare ah match with a space.
+    expect(listed('-p ah -m ah')).toBe('ah ');
+  });
+  it('refuses bad input with iptables wording', () => {
+    expect(error('-p ah -m ah --ahspi x')).toBe('ah: bad value for option "--ahspi" near "x", or out of range (0-4294967295).');
+    expect(error('-m ah --ahspi 1')).toMatch(/only valid with -p ah/);
+  });
+  it('reads the SPI from payload bytes 4 to 7, after next header, length and reserved', () => {
+    const m = matchOf<unknown>('-p ah -m ah --ahspi 500');
+    const run = (payload: string) => m.module.match(makePacket({ proto: 51, payload }), m.options, testContext(), m.state);
+    expect([run('\x32\x04\0\0\0\0\x01\xf4'), run('\0\0\x01\xf4'), run('\x32\x04\0\0\0\0\x01\xf5')]).toEqual([true, false, false]);
+    expect(m.module.xlate!(m.options)).toEqual({ nft: 'ah spi 500' });
+  });
+});

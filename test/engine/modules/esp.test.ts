@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { makePacket } from '../../../src/engine/model/packet';
+import { testContext } from '../../helpers/context';
+import { error, listed, matchOf, saved } from './match-helper';
+
+const spi = (n: number) => String.fromCharCode(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+
+describe('esp', () => {
+  it('saves and lists as iptables 1.8.9 printed them', () => {
+    const cases: [string, string, string][] = [
+      ['--espspi 500', '-p esp -m esp --espspi 500', 'esp spi:500'],
+      ['! --espspi 500:600', '-p esp -m esp ! --espspi 500:600', 'esp spis:!500:600'],
+      ['--espspi :600', '-p esp -m esp --espspi 0:600', 'esp spis:0:600'],
+      ['--espspi 600:', '-p esp -m esp --espspi 600:4294967295', 'esp spis:600:4294967295'],
+      ['--espspi 600:500', '-p esp -m esp --espspi 600:500', 'esp spis:600:500'],
+      ['', '-p esp -m esp', 'esp'],
+      ['--espspi 0:4294967295', '-p esp -m esp', 'esp'],
+      // iptables-save loses the ! of a full range; -L keeps it.
+      ['! --espspi 0:4294967295', '-p esp -m esp', 'esp spis:!0:4294967295'],
+    ];
+    for (const [given, save, list] of cases) {
+      expect(saved(`-p esp -m esp ${given}`)).toBe(save);
+      expect(listed(`-p esp -m esp ${given}`)).toBe(list);
+    }
+  });
+  it('refuses bad input with iptables wording', () => {
+    expect(error('-p esp -m esp --espspi x')).toBe('esp: bad value for option "--espspi" near "x", or out of range (0-4294967295).');
+    expect(error('-p esp -m esp --espspi 4294967296')).toBe('esp: bad value for option "--espspi" near "4294967296", or out of range (0-4294967295).');
+    expect(error('-m esp --espspi 1')).toMatch(/only valid with -p esp/);
+  });
+  it('reads the SPI from the first four payload bytes', () => {
+    const m = matchOf<unknown>('-p esp -m esp --espspi 500:600');
+    const run = (payload: string, fragOffset = 0) => m.module.match(makePacket({ proto: 50, payload, fragOffset }), m.options, testContext(), m.state);
+    expect([run(spi(500) + 'x'), run(spi(601)), run(''), run(spi(500), 3)]).toEqual([true, false, false, false]);
+    expect(m.module.explain!(makePacket({ proto: 50 }), m.options, testContext())).toBe('the payload is too short for the ESP header');
+  });
+  it('translates as iptables-translate 1.8.9 does, where nft can', () => {
+    const x = (s: string) => { const m = matchOf<unknown>(`-p esp -m esp ${s}`); return m.module.xlate!(m.options); };
+    expect(x('--espspi 500')).toEqual({ nft: 'esp spi 500' });
+    expect(x('! --espspi 500:600')).toEqual({ nft: 'esp spi != 500-600' });
+    expect(x('--espspi 600:')).toEqual({ nft: 'esp spi 600-4294967295' });
+    expect(x('')).toEqual({ nft: '' });
+    expect(x('--espspi 600:500')).toHaveProperty('untranslatable');
+  });
+});

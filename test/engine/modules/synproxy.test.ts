@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { makePacket, TCP } from '../../../src/engine/model/packet';
+import { testContext } from '../../helpers/context';
+import { error, listed, saved, target } from './target-helper';
+
+describe('SYNPROXY', () => {
+  it('saves and lists as the kernel printed them', () => {
+    expect(saved('filter', 'INPUT', '-p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460')).toBe('-A INPUT -p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460');
+    expect(listed('filter', 'INPUT', '-p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460')).toBe('SYNPROXY sack-perm timestamp wscale 7 mss 1460 ');
+    expect(saved('filter', 'INPUT', '-p tcp -j SYNPROXY --ecn --mss 1460')).toBe('-A INPUT -p tcp -j SYNPROXY --mss 1460 --ecn');
+    expect(listed('filter', 'FORWARD', '-p tcp -j SYNPROXY')).toBe('SYNPROXY ');
+    // The structure holds 8 and 16 bits.
+    expect(saved('filter', 'INPUT', '-p tcp -j SYNPROXY --wscale 256 --mss 65536')).toBe('-A INPUT -p tcp -j SYNPROXY --wscale 0 --mss 0');
+  });
+  it('refuses what iptables and the kernel refuse', () => {
+    expect(error('filter', 'INPUT', '-p tcp -j SYNPROXY --wscale x')).toBe('SYNPROXY: bad value for option "--wscale", or out of range (0-4294967295).');
+    expect(error('filter', 'INPUT', '-p tcp -j SYNPROXY --mss x')).toBe('SYNPROXY: bad value for option "--mss", or out of range (0-4294967295).');
+    expect(error('filter', 'INPUT', '-j SYNPROXY --mss 1460')).toMatch(/only valid with -p tcp/);
+    expect(error('filter', 'OUTPUT', '-p tcp -j SYNPROXY')).toBe('SYNPROXY target is only valid in INPUT, FORWARD');
+  });
+  it('consumes a SYN and a bare ACK (the proxy answers them), lets other segments continue', () => {
+    const t = target('filter', 'INPUT', '-p tcp -j SYNPROXY --mss 1460');
+    const seg = (flags: number) => t.module.apply(makePacket({ proto: 6, flags }), t.options, testContext());
+    expect([seg(TCP.SYN), seg(TCP.ACK), seg(TCP.ACK | TCP.PSH), seg(TCP.SYN | TCP.ACK), seg(TCP.RST), seg(TCP.FIN | TCP.ACK)]).toEqual(['DROP', 'DROP', 'DROP', 'CONTINUE', 'CONTINUE', 'CONTINUE']);
+    expect(t.module.xlate!(t.options)).toEqual({ nft: 'synproxy mss 1460' });
+    expect(target('filter', 'INPUT', '-p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460 --ecn').module.xlate!(target<unknown>('filter', 'INPUT', '-p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460 --ecn').options))
+      .toEqual({ nft: 'synproxy sack-perm timestamp wscale 7 mss 1460 ecn' });
+  });
+});
