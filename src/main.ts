@@ -17,7 +17,7 @@ const motion = matchMedia('(prefers-reduced-motion: reduce)');
 pg.playback.reducedMotion = motion.matches;
 motion.addEventListener('change', () => (pg.playback.reducedMotion = motion.matches));
 
-const init = await initialState(location.hash, storage);
+const init = await initialState(location.hash, storage, pg.workStore);
 if (init.state) pg.load(init.state);
 else pg.loadExample(DEFAULT_EXAMPLE);
 if (init.linkError) pg.say({ kind: 'error', text: init.linkError + ' Your last work (or the example) is shown instead.' });

@@ -1,10 +1,11 @@
 // Opening a file, from the picker or dropped anywhere on the page: a scenario (JSON, one or the first of a
 // list) replaces the playground; anything else is taken as ruleset text.
 import { readScenarios } from '../share/scenario-json';
+import { readFileText } from './big-text';
 import type { Playground } from './state/playground.svelte';
 
 export async function openFile(pg: Playground, file: File): Promise<void> {
-  const text = await file.text();
+  const text = await readFileText(file);
   try {
     if (/^\s*[[{]/.test(text)) pg.load(readScenarios(text)[0]);
     else {

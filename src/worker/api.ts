@@ -15,8 +15,12 @@ import { MATCHES, TARGETS } from '../engine/modules/registry';
 import type { Module } from '../engine/modules/types';
 import { encodeShareLink, type SharedState } from '../share/share-link';
 import type { NftMode, NftPreview } from './nft-preview';
+import { clearWork, getWork, putWork } from './work-store';
+import { toScenario } from '../share/scenario-json';
+import { lintView, matrixView, proposalView, type AnalysisContext, type LintView, type MatrixView, type ProposalView } from './analysis';
 
 export type { NftMode, NftPreview } from './nft-preview';
+export type { AnalysisContext, LintView, MatrixView, ProposalView, FlowView, SampleView, Finding, Change, Side } from './analysis';
 
 /// Diagnostics past this many are counted, not sent.
 export const MAX_DIAGNOSTICS = 1000;
@@ -34,13 +38,14 @@ export interface RuleSource {
   to: number;
 }
 
-export interface StepView extends TraceStep {
+/// A step of an iptables run (`run` simulates the iptables rules).
+export interface StepView extends TraceStep<TableName> {
   /// The rule that matched, in `iptables-save` form (`-A INPUT -p tcp ... -j ACCEPT`); absent for policies.
   text?: string;
   source?: RuleSource;
 }
 
-export interface PacketView extends Omit<PacketResult, 'trace' | 'generated'> {
+export interface PacketView extends Omit<PacketResult<TableName>, 'trace' | 'generated'> {
   trace: StepView[];
   generated?: GeneratedView[];
 }
@@ -125,14 +130,14 @@ function shape(rs: Ruleset): Pick<Analysis, 'tables' | 'chains'> {
   return { tables: TABLES.filter((t) => rs.tables.has(t)), chains: [...chains] };
 }
 
-function stepView(rs: Ruleset, step: TraceStep): StepView {
+function stepView(rs: Ruleset, step: TraceStep<TableName>): StepView {
   const rule = step.rule === null ? undefined : rs.tables.get(step.table)?.chains.get(step.chain)?.rules[step.rule - 1];
   if (!rule) return { ...step };
   const spec = formatRuleSpec(rule);
   return { ...step, text: `-A ${rule.chain}${spec ? ' ' + spec : ''}`, source: { line: rule.span.line, from: rule.span.from, to: rule.span.to } };
 }
 
-function packetView(rs: Ruleset, p: PacketResult): PacketView {
+function packetView(rs: Ruleset, p: PacketResult<TableName>): PacketView {
   const { trace, generated, ...rest } = p;
   const view: PacketView = { ...rest, trace: trace.map((s) => stepView(rs, s)) };
   if (generated) view.generated = generated.map((g) => ({ ...packetView(rs, g), what: g.what }));
@@ -228,6 +233,43 @@ export const api = {
   async shareLink(state: SharedState, sameRulesAsRun = false): Promise<string | null> {
     if (!sameRulesAsRun) return encodeShareLink(state);
     return lastRules === null ? null : encodeShareLink({ ...state, rules: lastRules });
+  },
+
+  /// Keeps a state too big for localStorage as the work to reopen (IndexedDB, on this side: nothing big
+  /// crosses to the page). With `sameRulesAsRun`, its rules are those of the last run (false when this
+  /// worker has none: send them).
+  async saveWork(state: SharedState, sameRulesAsRun = false): Promise<boolean> {
+    if (sameRulesAsRun && lastRules === null) return false;
+    return putWork(sameRulesAsRun ? { ...state, rules: lastRules! } : state);
+  },
+
+  /// The work saveWork kept, checked as a scenario (null when there is none or it no longer reads).
+  async loadWork(): Promise<SharedState | null> {
+    const v = await getWork();
+    try {
+      return v && (toScenario(v, 'saved work') as SharedState);
+    } catch {
+      return null;
+    }
+  },
+
+  async clearWork(): Promise<void> {
+    await clearWork();
+  },
+
+  /// Lint findings of a ruleset (src/engine/analyze), with the scenario's host and `analysis` key.
+  lintRules(rules: string, ctx: AnalysisContext = {}): LintView {
+    return lintView(rules, ctx);
+  },
+
+  /// Each flow of a validation matrix text through the simulator, green or red with its deciding rule.
+  checkFlows(rules: string, matrix: string, host?: Scenario['host']): MatrixView {
+    return matrixView(rules, matrix, host);
+  },
+
+  /// A proposed change: the packets whose fate it moves (what-if), its own findings, the matrix against it.
+  proposeChange(before: string, after: string, ctx: AnalysisContext = {}, matrix?: string): ProposalView {
+    return proposalView(before, after, ctx, matrix);
   },
 };
 

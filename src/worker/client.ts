@@ -5,6 +5,7 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, Phase } from './api';
 
+export type { LintView, MatrixView, ProposalView, FlowView, SampleView, Finding, Change, Side, AnalysisContext } from './api';
 export type { NftMode, NftPreview, RunOutput, Analysis, PacketView, StepView, GeneratedView, RuleSource, Vocabulary, ModuleInfo, Excerpt, TextKind } from './api';
 
 export interface Progress {
@@ -17,6 +18,8 @@ export interface ClientOptions {
   timeout?: number;
   /// A superseded request still running after this many milliseconds is killed rather than awaited.
   restartAfter?: number;
+  /// Calls (besides run and translate) worth a restart when superseded: a worker that keeps no state.
+  restartable?: readonly string[];
   onProgress?: (p: Progress) => void;
 }
 
@@ -61,7 +64,7 @@ export class EngineClient {
     stale.forEach((j) => j.done(null));
     // Only computations are worth a restart: a superseded share link or text is cheap, and may just be
     // waiting behind a run (a restart would also lose the rules the worker keeps).
-    if (RESTARTABLE.has(channel) && stale.some((j) => performance.now() - j.started > (this.opts.restartAfter ?? 200))) this.#restart();
+    if ((RESTARTABLE.has(channel) || this.opts.restartable?.includes(channel)) && stale.some((j) => performance.now() - j.started > (this.opts.restartAfter ?? 200))) this.#restart();
     return new Promise<T | null>((resolve, reject) => {
       const job: Job = {
         channel, started: performance.now(),

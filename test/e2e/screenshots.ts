@@ -15,6 +15,8 @@ try {
     { name: 'playground-gallery', width: 1280, height: 800, scheme: 'light', gallery: true },
     { name: 'playground-nft', width: 1280, height: 800, scheme: 'light', nft: true },
     { name: 'playground-nft-phone', width: 390, height: 844, scheme: 'light', nft: true, full: true },
+    { name: 'playground-chains', width: 1280, height: 800, scheme: 'light', chains: true },
+    { name: 'playground-chains-phone', width: 390, height: 844, scheme: 'light', chains: true },
   ] as const;
   for (const s of shots) {
     const page = await browser.newPage({ viewport: { width: s.width, height: s.height }, colorScheme: s.scheme, deviceScaleFactor: 1 });
@@ -30,6 +32,16 @@ try {
       await page.getByRole('tab', { name: 'nftables' }).click();
       await page.locator('.nft [data-out].mapped').first().hover();
       await page.getByRole('tab', { name: 'nftables' }).scrollIntoViewIfNeeded();
+    }
+    if ('chains' in s) {
+      // The kube-proxy example's first packet at its DNAT, three user chains deep.
+      await page.getByRole('button', { name: 'Examples…' }).click();
+      await page.locator('.gallery [data-example="kube-proxy"]').click();
+      await page.locator('.packets .pick').first().click();
+      await page.getByRole('button', { name: 'First step' }).click();
+      for (let i = 0; i < 12 && !(await page.locator('.chain-box .crow.current', { hasText: 'DNAT' }).count()); i++)
+        await page.getByRole('button', { name: 'Step forward' }).click();
+      await page.locator('.diagram').scrollIntoViewIfNeeded();
     }
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${OUT}/${s.name}.png`, fullPage: 'full' in s && s.full });

@@ -12,7 +12,7 @@ interface State {
 const VERDICTS = /^(?:ACCEPT|DROP|RETURN|QUEUE)\b/;
 const COMMAND = /^(?:-[AIDRNPFXZSLE]|--(?:append|insert|delete|replace|new-chain|policy|flush|delete-chain|zero|list-rules|list|rename-chain))(?=\s|$)/;
 
-const parser: StreamParser<State> = {
+export const iptablesParser: StreamParser<State> = {
   name: 'iptables',
   startState: () => ({ expectName: false }),
   token(stream, state) {
@@ -49,7 +49,7 @@ const parser: StreamParser<State> = {
   languageData: { commentTokens: { line: '#' } },
 };
 
-export const iptablesLanguage = StreamLanguage.define(parser);
+export const iptablesLanguage = StreamLanguage.define(iptablesParser);
 
 /// Colours come from CSS variables, so the light and dark themes are the stylesheet's business.
 export const iptablesHighlight = HighlightStyle.define([

@@ -7,9 +7,13 @@ import { EngineClient, type NftMode, type NftPreview, type PacketView, type Prog
 import { buildFrames, stepAtOrBefore, type Frame } from '../diagram/frames';
 import { DEFAULT_EXAMPLE, findExample, type Example } from '../examples';
 import { Playback } from './playback.svelte';
+import type { BigStore } from './persistence';
 
 export type View = 'steps' | 'verdicts' | 'listing' | 'save' | 'nft';
 export const VIEWS: readonly View[] = ['steps', 'verdicts', 'listing', 'save', 'nft'];
+
+/// Scenario keys only the analysis reads (src/ui/panels/analysis.svelte.ts).
+const ANALYSIS_KEYS: ReadonlySet<string> = new Set(['matrix', 'proposal', 'analysis']);
 
 export interface UiState {
   packet?: number;
@@ -73,6 +77,9 @@ export class Playground {
     // Any new text counts as a change: comparing megabyte strings costs more than one extra run.
     if (change.rules !== undefined) this.#rulesVersion++;
     this.scenario = { ...this.scenario, ...change };
+    // The analysis's own keys (the matrix, a proposed change) do not change what the packets do.
+    const keys = Object.keys(change);
+    if (keys.length && keys.every((k) => ANALYSIS_KEYS.has(k))) return;
     if (this.selected >= this.scenario.packets.length) this.select(Math.max(0, this.scenario.packets.length - 1));
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#run(), opts.debounce ?? 0);
@@ -216,6 +223,20 @@ export class Playground {
     }
     return this.#client.call('shareLink', state);
   }
+
+  /// The worker's store for work too big for localStorage (persistence.ts); as for links, the rules of
+  /// the last run are not sent again.
+  readonly workStore: BigStore = {
+    save: async (state) => {
+      if (this.#sentVersion === this.#rulesVersion && state.rules === this.scenario.rules) {
+        const kept = await this.#client.call('saveWork', { ...state, rules: '' }, true);
+        if (kept) return kept;
+      }
+      return this.#client.call('saveWork', state);
+    },
+    load: () => this.#client.call('loadWork'),
+    clear: () => this.#client.call('clearWork'),
+  };
 
   dispose() {
     this.#client.dispose();

@@ -3,7 +3,7 @@ import { createStateWriter } from './persistence';
 import type { Playground } from './playground.svelte';
 
 export function syncState(pg: Playground, storage: Storage | undefined): () => void {
-  const writer = createStateWriter({ encode: (s) => pg.encodeLink(s), storage, writeHash: !pg.embed });
+  const writer = createStateWriter({ encode: (s) => pg.encodeLink(s), storage, writeHash: !pg.embed, big: pg.workStore });
   const stop = $effect.root(() => {
     $effect(() => writer.schedule(pg.shared));
   });

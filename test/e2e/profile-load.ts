@@ -1,0 +1,94 @@
+// `[SITE=dir] [MIN=ms] npx tsx test/e2e/profile-load.ts [rules] [paste|drop]` (SITE: a build made with
+// `vite build --minify false`, for readable names): a Chromium trace (devtools.timeline + V8 samples) of
+// loading a big kube-proxy dump into the built playground; prints, for each main-thread task over 30 ms,
+// the functions that took its time (self time of the V8 samples inside it) and its timeline children.
+import type { Page } from 'playwright-core';
+import { kubeProxyDump } from '../../bench/kubeproxy';
+import { buildSite, launch, serve } from './site';
+
+const rules = Number(process.argv[2] ?? 100_000);
+const way = process.argv[3] ?? 'paste';
+const dump = kubeProxyDump(rules).text;
+const site = process.env.SITE ? { dir: process.env.SITE, cleanup: async () => {} } : await buildSite();
+const server = await serve(site.dir);
+const browser = await launch();
+
+interface Ev { name: string; ph: string; ts: number; dur?: number; tid: number; pid: number; cat: string; args?: any; id?: string }
+
+async function run(page: Page) {
+  if (way === 'paste') {
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+a');
+    await page.locator('.cm-content').evaluate((el) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', (window as any).dump);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+  } else if (way === 'drop') {
+    await page.locator('.cm-content').evaluate((el) => {
+      const data = new DataTransfer();
+      data.items.add((window as any).file);
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+  }
+  await page.getByRole('tab', { name: 'iptables -L' }).click();
+  await page.locator('pre', { hasText: 'KUBE-SERVICES' }).first().waitFor({ timeout: 120_000 });
+  await page.waitForTimeout(Number(process.env.AFTER ?? 3000));
+}
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.url);
+  await page.locator('.packets li .fate.delivered').first().waitFor();
+  await page.evaluate((text) => {
+    (window as any).dump = text;
+    (window as any).file = new File([text], 'kube.rules', { type: 'text/plain' });
+  }, dump);
+  await page.waitForTimeout(1000);
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'v8'] });
+  await run(page);
+  const buf = await browser.stopTracing();
+  const { traceEvents } = JSON.parse(buf.toString()) as { traceEvents: Ev[] };
+  // The renderer's main thread.
+  const main = traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && traceEvents.some((x) => x.pid === e.pid && x.name === 'RunTask' && (x.dur ?? 0) > 30000));
+  if (!main) throw new Error('no main thread');
+  const onMain = traceEvents.filter((e) => e.pid === main.pid && e.tid === main.tid);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > Number(process.env.MIN ?? 30) * 1000).sort((a, b) => a.ts - b.ts);
+  // V8 samples on the main thread.
+  // V8 samples of the main thread: of the renderer's profiles (main thread, workers), the one running the page's script.
+  const profiles = new Map<string, { nodes: Map<number, { name: string; parent?: number }>; samples: { ts: number; node: number }[]; t: number }>();
+  for (const e of traceEvents.filter((x) => x.pid === main.pid && (x.name === 'Profile' || x.name === 'ProfileChunk'))) {
+    const id = String(e.id);
+    if (e.name === 'Profile') { profiles.set(id, { nodes: new Map(), samples: [], t: e.args.data.startTime }); continue; }
+    const prof = profiles.get(id);
+    if (!prof) continue;
+    const p = e.args.data.cpuProfile ?? {};
+    for (const n of p.nodes ?? []) prof.nodes.set(n.id, { name: `${n.callFrame.functionName || '(anon)'} ${String(n.callFrame.url).split('/').pop()}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`, parent: n.parent });
+    const deltas: number[] = e.args.data.timeDeltas ?? [];
+    (p.samples ?? []).forEach((s: number, i: number) => { prof.t += deltas[i]; prof.samples.push({ ts: prof.t, node: s }); });
+  }
+  const chosen = [...profiles.values()].find((p) => [...p.nodes.values()].some((n) => /index-/.test(n.name) && !/worker/.test(n.name)))!;
+  const { nodes, samples } = chosen;
+  for (const task of tasks) {
+    console.log(`\n=== task at ${((task.ts - tasks[0].ts) / 1000).toFixed(0)} ms: ${(task.dur! / 1000).toFixed(1)} ms (CPU ${((task as any).tdur / 1000).toFixed(1)} ms)`);
+    const kids = onMain.filter((e) => e.ts >= task.ts && e.ts < task.ts + task.dur! && e !== task && (e.dur ?? 0) > 2000);
+    for (const k of kids.slice(0, 25)) console.log(`  ${((k.ts - task.ts) / 1000).toFixed(1)} +${(k.dur! / 1000).toFixed(1)} ${k.name} ${k.args?.data?.functionName ?? ''} ${k.args?.data?.url?.split('/').pop() ?? ''}:${k.args?.data?.lineNumber ?? ''}`);
+    const self = new Map<string, number>();
+    const incl = new Map<string, number>();
+    const inTask = samples.filter((s) => s.ts >= task.ts && s.ts < task.ts + task.dur!);
+    for (let i = 0; i < inTask.length; i++) {
+      const dt = (inTask[i + 1]?.ts ?? inTask[i].ts) - inTask[i].ts;
+      const n = nodes.get(inTask[i].node);
+      if (!n) continue;
+      self.set(n.name, (self.get(n.name) ?? 0) + dt);
+      const seen = new Set<string>();
+      for (let m: typeof n | undefined = n; m; m = m.parent ? nodes.get(m.parent) : undefined) if (!seen.has(m.name)) { seen.add(m.name); incl.set(m.name, (incl.get(m.name) ?? 0) + dt); }
+    }
+    console.log('  self:', [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${(v / 1000).toFixed(1)} ${k}`).join('\n        '));
+    console.log('  incl:', [...incl].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${(v / 1000).toFixed(1)} ${k}`).join('\n        '));
+  }
+} finally {
+  await browser.close();
+  await server.close();
+  await site.cleanup();
+}
