@@ -86,6 +86,9 @@ describe.skipIf(!hasChromium)('analysis in the playground', () => {
     const page = await open();
     const appended = INCIDENT.replace('iptables -I INPUT', 'iptables -A INPUT');
     await paste(page, '[data-source="rules"]', appended);
+    // The pasted rules have reached the run (the example's SSH from the world is dropped now), so the
+    // proposal copies them and not the example's.
+    await expect.poll(() => page.locator('.packets li .fate').first().textContent()).toBe('dropped');
     await expect.poll(() => finding(page, 'lockout').count()).toBe(0);
     await page.getByRole('button', { name: 'Propose a change…' }).click();
     await page.locator('.proposal').getByText('Edit the proposed rules').waitFor();
@@ -95,7 +98,7 @@ describe.skipIf(!hasChromium)('analysis in the playground', () => {
     await page.keyboard.press('Home');
     await page.keyboard.press('Shift+End');
     await page.keyboard.insertText('iptables -I INPUT -s 10.0.0.0/8 -j DROP');
-    const ssh = page.locator('.proposal .change', { hasText: 'dport 22' });
+    const ssh = page.locator('.proposal .change', { hasText: 'from 10.0.0.0/24 dport 22' });
     await ssh.waitFor();
     expect(await page.locator('.proposal .summary strong').textContent()).toMatch(/^\d+ classes of packets change fate\.$/);
     expect(await ssh.locator('.what').textContent()).toMatch(/^INPUT tcp from 10\.0\.0\.0\/24 dport 22/);
