@@ -1,5 +1,5 @@
 // The readable `nfplay simulate` report: one block per packet, the rules that decided, the fate.
-import type { Ruleset } from '../engine/model/ruleset';
+import type { Ruleset, Table } from '../engine/model/ruleset';
 import type { PacketSpec } from '../engine/model/scenario';
 import { formatRuleSpec } from '../engine/print/save';
 import type { PacketResult, TraceStep } from '../engine/model/trace';
@@ -44,7 +44,9 @@ export function report(specs: PacketSpec[], results: PacketResult[], rules: Rule
       return t === undefined ? '' : `(${t})`;
     }
     : (s) => {
-      const r = rules.tables.get(s.table)?.chains.get(s.chain)?.rules[s.rule! - 1];
+      // Looked up by any name: an nft table's misses.
+      const tables: ReadonlyMap<string, Table> = rules.tables;
+      const r = tables.get(s.table)?.chains.get(s.chain)?.rules[s.rule! - 1];
       return r ? `(-A ${s.chain} ${formatRuleSpec(r)})` : '';
     };
   const out: string[] = [];

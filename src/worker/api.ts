@@ -15,11 +15,13 @@ import { MATCHES, TARGETS } from '../engine/modules/registry';
 import type { Module } from '../engine/modules/types';
 import { encodeShareLink, type SharedState } from '../share/share-link';
 import type { NftMode, NftPreview } from './nft-preview';
+import type { NftSimulation } from './nft-simulation';
 import { clearWork, getWork, putWork } from './work-store';
 import { toScenario } from '../share/scenario-json';
 import { lintView, matrixView, proposalView, type AnalysisContext, type LintView, type MatrixView, type ProposalView } from './analysis';
 
 export type { NftMode, NftPreview } from './nft-preview';
+export type { NftSimulation, PacketComparison, Outcome, SimStep, Aspect } from './nft-simulation';
 export type { AnalysisContext, LintView, MatrixView, ProposalView, FlowView, SampleView, Finding, Change, Side } from './analysis';
 
 /// Diagnostics past this many are counted, not sent.
@@ -217,6 +219,13 @@ export const api = {
     // The translator is loaded on first use: the worker starts without it.
     const { nftPreview } = await import('./nft-preview');
     return nftPreview(ruleset, mode, source, rules === null ? lastSets : sets);
+  },
+
+  /// The scenario's packets through its rules and through their translation in `mode`, compared packet by
+  /// packet (src/nft/equivalence). Loaded on first use, like the translator.
+  async simulateTranslation(mode: NftMode, scenario: Scenario): Promise<NftSimulation> {
+    const { nftSimulation } = await import('./nft-simulation');
+    return nftSimulation(mode, scenario);
   },
 
   vocabulary(): Vocabulary {

@@ -2,7 +2,7 @@
 // (its ends, and every boundary a rule's address range makes inside it), each in a fresh run, and its fate
 // compared with what the matrix expects.
 import { formatIPv4 } from '../model/addr';
-import type { Ruleset } from '../model/ruleset';
+import type { Ruleset, TableName } from '../model/ruleset';
 import type { PacketSpec, Scenario } from '../model/scenario';
 import type { Fate, PacketResult } from '../model/trace';
 import { Host } from '../sim/host';
@@ -58,7 +58,7 @@ function sources(ruleset: Ruleset, r: { min: number; max: number }, local: (a: n
 
 /// The step that decided: for a packet that got through, the filter table's verdict (later tables'
 /// policies only let it pass); for one that did not, its last step.
-function decidingStep(res: PacketResult, ruleset: Ruleset): { by: string; line?: number } {
+function decidingStep(res: PacketResult<TableName>, ruleset: Ruleset): { by: string; line?: number } {
   const steps = [...res.trace].reverse().filter((s) => s.verdict !== 'CONTINUE' && !s.verdict.startsWith('JUMP') && s.verdict !== 'return');
   const passed = res.fate === 'delivered' || res.fate === 'forwarded' || res.fate === 'sent';
   const last = (passed ? steps.find((s) => s.table === 'filter') : undefined) ?? steps[0];
@@ -105,7 +105,7 @@ export function checkMatrix(ruleset: Ruleset, matrix: Matrix, host: Scenario['ho
       }
       packets.push(spec);
       const sim = new Simulation(ruleset, { host });
-      let res: PacketResult | undefined;
+      let res: PacketResult<TableName> | undefined;
       for (const p of packets) res = sim.send(p);
       const fate = res!.fate;
       return { packet: spec, fate, ...decidingStep(res!, ruleset), ok: flow.expect.includes(fate) };

@@ -1,5 +1,5 @@
 import type { CtState } from './conntrack';
-import type { Hook, TableName } from './ruleset';
+import type { Hook } from './ruleset';
 
 /// DESIGN.md section 3 (fixed).
 export type Fate = 'delivered' | 'forwarded' | 'sent' | 'dropped' | 'rejected';
@@ -11,10 +11,10 @@ export interface Header {
   dport?: number;
 }
 
-export interface TraceStep {
-  /// An iptables table. The nftables simulator (src/nft/sim) puts its table names here, whatever they are:
-  /// readers that look tables up in an iptables Ruleset must expect a miss.
-  table: TableName;
+/// `T`: what names the tables. The iptables simulator's results name iptables tables (TableName); the
+/// nftables simulator's (src/nft/sim) the nft tables' own names, whatever they are.
+export interface TraceStep<T extends string = string> {
+  table: T;
   chain: string;
   /// 1-based position in its chain; null for a policy or an implicit return.
   rule: number | null;
@@ -30,21 +30,21 @@ export interface TraceStep {
   skipped?: { rule: number; why: string }[];
 }
 
-export interface PacketResult {
+export interface PacketResult<T extends string = string> {
   fate: Fate;
   out: string | null;
   /// null when the packet never reached conntrack (dropped in raw, held for reassembly, never sent).
   ctState: CtState | null;
-  trace: TraceStep[];
+  trace: TraceStep<T>[];
   final: Header | null;
-  generated?: GeneratedResult[];
+  generated?: GeneratedResult<T>[];
   /// Extensions: why the packet ended where it did when no rule says it (no route, forwarding off, TTL).
   reason?: string;
   /// Every routing decision and conntrack event, for the diagram.
   events?: PathEvent[];
 }
 
-export interface GeneratedResult extends PacketResult {
+export interface GeneratedResult<T extends string = string> extends PacketResult<T> {
   /// What was generated: "tcp RST", "icmp 3/3" ...
   what: string;
 }
@@ -58,8 +58,8 @@ export interface PathEvent {
   detail: string;
 }
 
-export interface SimResult {
-  packets: PacketResult[];
+export interface SimResult<T extends string = string> {
+  packets: PacketResult<T>[];
   /// `iptables-save -c` after the run.
   counters: string;
 }

@@ -2,15 +2,15 @@
 // (program.ts), or nftables base chains sorted by priority (src/nft/sim). The pipeline owns routing,
 // conntrack, NAT bindings and generated packets; a HookProgram only says which chains run where.
 import type { Packet } from '../model/packet';
-import type { Hook, TableName } from '../model/ruleset';
+import type { Hook } from '../model/ruleset';
 import type { MatchContext } from '../modules/types';
 import type { RunNotes } from './compile';
 import type { Verdict, WalkSink } from './walk';
 
 /// One base chain: the table name the trace gives it, and its walk to a verdict (ctx.hook is the hook).
 export interface HookChain {
-  /// For nftables, the table's own name (see TraceStep.table).
-  table: TableName;
+  /// An iptables TableName, or for nftables the table's own name (see TraceStep.table).
+  table: string;
   walk(pkt: Packet, ctx: MatchContext, sink: WalkSink): Verdict;
 }
 

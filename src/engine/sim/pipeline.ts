@@ -3,7 +3,7 @@
 // generates in answer (REJECT's replies, ICMP errors of forwarding).
 import type { Conn, CtDir, CtState } from '../model/conntrack';
 import { clonePacket, type Packet, type Quoted } from '../model/packet';
-import type { Hook, TableName } from '../model/ruleset';
+import type { Hook } from '../model/ruleset';
 import type { Fate, GeneratedResult, PacketResult, PathEvent, TraceStep } from '../model/trace';
 import type { MatchContext, NatRequest, RejectWith, SetStore } from '../modules/types';
 import { ConnTable } from './conntrack';
@@ -36,7 +36,7 @@ interface Attached {
 
 class PacketRun implements MatchContext, WalkSink {
   hook: Hook = 'PREROUTING';
-  table: TableName = 'raw';
+  table: string = 'raw';
   ctState: CtState = 'INVALID';
   ctDir: CtDir = 'ORIGINAL';
   ct: Conn | null = null;

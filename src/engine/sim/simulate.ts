@@ -1,6 +1,6 @@
 // The engine's entry point: a scenario in, the fixed result format out (DESIGN.md sections 2 and 3).
 import { parseRuleset } from '../parse/index';
-import type { Ruleset } from '../model/ruleset';
+import type { Ruleset, TableName } from '../model/ruleset';
 import type { PacketSpec, Scenario } from '../model/scenario';
 import type { Quoted } from '../model/packet';
 import type { PacketResult, SimResult } from '../model/trace';
@@ -20,7 +20,7 @@ export interface SimOptions {
   explain?: boolean;
 }
 
-export interface SimOutput extends SimResult {
+export interface SimOutput extends SimResult<TableName> {
   diagnostics: Diagnostic[];
   /// Modules the run evaluated that are parsed but not simulated, with the reason.
   unsimulated: Record<string, string>;
@@ -86,6 +86,11 @@ export class ProgramRun<P extends HookProgram> {
 export class Simulation extends ProgramRun<Program> {
   constructor(ruleset: Ruleset, scenario: Pick<Scenario, 'host' | 'sets' | 'randomDraws'>, opts: SimOptions = {}) {
     super(new Program(ruleset), scenario, opts);
+  }
+
+  /// An iptables run: Program's chains are the ruleset's, so every step names an iptables table.
+  override send(spec: PacketSpec): PacketResult<TableName> {
+    return super.send(spec) as PacketResult<TableName>;
   }
 }
 
