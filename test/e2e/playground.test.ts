@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { EXAMPLES } from '../../src/ui/examples';
 import { buildSite, hasChromium, launch, serve } from './site';
+import { decodeShareLink } from '../../src/share/share-link';
 
 describe.skipIf(!hasChromium)('playground in Chromium', () => {
   let browser: Browser;
@@ -205,6 +206,19 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     expect(await again.locator('.packets li').nth(1).getAttribute('class')).toContain('selected');
     await expect.poll(() => fates(again)).toHaveLength(3);
     await again.context().close();
+  });
+
+  it('puts the last keystrokes into a link made right after typing', async () => {
+    const page = await open();
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    await page.locator('.cm-line').first().click();
+    await page.keyboard.press('Home');
+    await page.keyboard.type('# typed just now\n');
+    await page.getByRole('button', { name: 'Share link' }).click();
+    await expect.poll(() => new URL(page.url()).hash).toMatch(/^#v1\./);
+    const state = await decodeShareLink(new URL(page.url()).hash);
+    expect(state.rules.split('\n')[0]).toBe('# typed just now');
+    await page.context().close();
   });
 
   it('keeps working after a corrupt link, and says why', async () => {
