@@ -5,9 +5,10 @@
 // the system's temporary directory for a look.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildSite, hasChromium, launch, serve } from './site';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hasChromium } from './site';
+import { playgroundSession } from './session';
 
 const SHOTS = process.env.NFPLAY_SHOTS ?? tmpdir();
 
@@ -22,29 +23,11 @@ iptables -I INPUT -s 10.0.0.0/8 -j DROP
 `;
 
 describe.skipIf(!hasChromium)('analysis in the playground', () => {
-  let browser: Browser;
-  let site: Awaited<ReturnType<typeof buildSite>>;
-  let server: Awaited<ReturnType<typeof serve>>;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    site = await buildSite();
-    server = await serve(site.dir);
-    browser = await launch();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await site?.cleanup();
-  });
+  const session = playgroundSession();
+  const { problems } = session;
 
   async function open(suffix = ''): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    await page.goto(server.url + suffix);
+    const page = await session.open(suffix, { viewport: { width: 1280, height: 900 } });
     await page.locator('.packet').waitFor();
     return page;
   }
@@ -169,7 +152,7 @@ describe.skipIf(!hasChromium)('analysis in the playground', () => {
     const link = page.url();
     await page.context().close();
 
-    const again = await open(link.slice(server.url.length));
+    const again = await open(link.slice(session.url.length));
     await expect.poll(() => again.locator('#matrix-text').inputValue()).toBe('from any tcp 22 to host: delivered\n');
     await again.locator('.proposal').waitFor();
     await expect.poll(() => again.locator('[data-source="proposal"] .cm-line').first().textContent()).toBe('# proposed');

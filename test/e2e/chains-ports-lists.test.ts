@@ -2,36 +2,16 @@
 // built site in headless Chromium: a kube-proxy packet opens KUBE-SERVICES → KUBE-SVC → KUBE-SEP as boxes
 // and closes them on its way out; a listening port added in the host panel changes the verdict's note;
 // a scenario of 2,000 packets lists, scrolls and steps with the keyboard to the last one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildSite, hasChromium, launch, serve } from './site';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hasChromium } from './site';
+import { playgroundSession } from './session';
 
 describe.skipIf(!hasChromium)('chains, listening ports and long lists in Chromium', () => {
-  let browser: Browser;
-  let site: Awaited<ReturnType<typeof buildSite>>;
-  let server: Awaited<ReturnType<typeof serve>>;
-  const problems: string[] = [];
+  const session = playgroundSession();
+  const { problems } = session;
 
-  beforeAll(async () => {
-    site = await buildSite();
-    server = await serve(site.dir);
-    browser = await launch();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await site?.cleanup();
-  });
-
-  async function open(width = 1280): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 800 } });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    await page.goto(server.url);
-    return page;
-  }
+  const open = (width = 1280): Promise<Page> => session.open('', { viewport: { width, height: 800 } });
 
   const fates = (page: Page) => page.locator('.packets li .fate').allTextContents();
   const boxes = (page: Page) => page.locator('.chain-box').evaluateAll((els) => els.map((e) => e.getAttribute('data-chain')));

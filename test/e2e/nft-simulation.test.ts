@@ -2,14 +2,15 @@
 // iptables result. Worker side: every gallery example ends the same in both modes; a conntrack rule the
 // translation gets wrong (compat) or leaves out (idiomatic) is reported with both traces and its cause.
 // In Chromium: the calm "all the same" line on an example, and the difference callout on that scenario.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Scenario } from '../../src/engine/model/scenario';
 import { checkEquivalence } from '../../src/nft/equivalence';
 import { encodeShareLink } from '../../src/share/share-link';
 import { EXAMPLES } from '../../src/ui/examples';
 import { api } from '../../src/worker/api';
-import { buildSite, hasChromium, launch, serve } from './site';
+import { hasChromium } from './site';
+import { playgroundSession } from './session';
 
 /// A lone SYN-ACK is INVALID and has no connection: iptables' conntrack match then lets --ctorigsrc pass
 /// (the kernel-recorded fact behind the idiomatic translator's refusal), while nft's `ct original saddr`
@@ -86,31 +87,11 @@ describe('nft simulation, worker side', () => {
 });
 
 describe.skipIf(!hasChromium)('nft simulation in Chromium', () => {
-  let browser: Browser;
-  let site: Awaited<ReturnType<typeof buildSite>>;
-  let server: Awaited<ReturnType<typeof serve>>;
-  const problems: string[] = [];
+  const session = playgroundSession();
+  const { problems } = session;
 
-  beforeAll(async () => {
-    site = await buildSite();
-    server = await serve(site.dir);
-    browser = await launch();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await site?.cleanup();
-  });
-
-  async function open(suffix = '', colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    await page.goto(server.url + suffix);
-    return page;
-  }
+  const open = (suffix = '', colorScheme: 'light' | 'dark' = 'light'): Promise<Page> =>
+    session.open(suffix, { viewport: { width: 1280, height: 900 }, colorScheme });
 
   const sim = (page: Page) => page.locator('.nft-sim');
 

@@ -1,39 +1,19 @@
 // The playground as a person uses it, against the built site in headless Chromium: it opens on the
 // example with its verdicts, shows a diagnostic for a bad rule, highlights the deciding rule while
 // stepping, restores a share link, survives a corrupt one, and has a compact embed view.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { EXAMPLES } from '../../src/ui/examples';
-import { buildSite, hasChromium, launch, serve } from './site';
+import { hasChromium } from './site';
+import { playgroundSession } from './session';
 import { decodeShareLink } from '../../src/share/share-link';
 
 describe.skipIf(!hasChromium)('playground in Chromium', () => {
-  let browser: Browser;
-  let site: Awaited<ReturnType<typeof buildSite>>;
-  let server: Awaited<ReturnType<typeof serve>>;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    site = await buildSite();
-    server = await serve(site.dir);
-    browser = await launch();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await site?.cleanup();
-  });
+  const session = playgroundSession();
+  const { problems } = session;
 
   /// A fresh visitor (no saved work); console errors and CSP violations are collected as failures.
-  async function open(suffix = ''): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    await page.goto(server.url + suffix);
-    return page;
-  }
+  const open = (suffix = ''): Promise<Page> => session.open(suffix);
 
   const fates = (page: Page) => page.locator('.packets li .fate').allTextContents();
 
@@ -200,7 +180,7 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     const link = page.url();
     await page.context().close();
 
-    const again = await open(link.slice(server.url.length));
+    const again = await open(link.slice(session.url.length));
     await expect.poll(() => again.locator('.cm-line').first().textContent()).toBe('# shared by e2e');
     expect(await again.getByRole('tab', { name: 'iptables-save -c' }).getAttribute('aria-selected')).toBe('true');
     expect(await again.locator('.packets li').nth(1).getAttribute('class')).toContain('selected');
@@ -274,7 +254,7 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     await page.keyboard.press('Home');
     await page.keyboard.type('# kept\n');
     await expect.poll(saved).not.toBe(before);
-    await page.goto(server.url);
+    await page.goto(session.url);
     await expect.poll(() => page.locator('.cm-line').first().textContent()).toBe('# kept');
     await page.context().close();
   });

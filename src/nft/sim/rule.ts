@@ -783,25 +783,12 @@ function dynset(c: Cursor, env: RuleEnv): Step {
   const at = c.next('set');
   const s = env.set(at.text.slice(1), at);
   c.expect('{');
-  const key = expression(c);
-  if (!key) throw c.error('a key expression expected');
-  const vals = valuesOf(key);
-  const { timeout, stmts } = elementStatements(c, env, key);
-  c.expect('}');
-  if (op === 'delete') {
-    return (p, ctx) => {
-      const v = vals(p, ctx);
-      if (v === null) return false;
-      s.remove(v);
-      return true;
-    };
-  }
+  const { vals, timeout, stmts } = updateElement(c, env);
+  if (op !== 'delete') return touching(s, vals, timeout, stmts, op === 'update');
   return (p, ctx) => {
     const v = vals(p, ctx);
     if (v === null) return false;
-    const d = s.touch(v, ctx.now, timeout, op === 'update');
-    if (!d) return false;
-    for (const f of stmts) if (!f(p, ctx, d.state)) return false;
+    s.remove(v);
     return true;
   };
 }
@@ -812,16 +799,27 @@ function meter(c: Cursor, env: RuleEnv): Step {
   const name = c.next('meter name').text;
   if (c.eat('size')) c.next('size');
   c.expect('{');
+  const { vals, timeout, stmts } = updateElement(c, env);
+  return touching(env.set(name, c.toks[0], true), vals, timeout, stmts, true);
+}
+
+/// The `KEY [timeout T] STMT ... }` of a set update, up to and including its closing brace.
+function updateElement(c: Cursor, env: RuleEnv) {
   const key = expression(c);
   if (!key) throw c.error('a key expression expected');
   const vals = valuesOf(key);
   const { timeout, stmts } = elementStatements(c, env, key);
   c.expect('}');
-  const s = env.set(name, c.toks[0], true);
+  return { vals, timeout, stmts };
+}
+
+/// Adds the packet's key to the set (`refresh`: its timeout starts over if it is there) and runs the
+/// element's statements on its state; false when the set is full or a statement says no.
+function touching(s: ReturnType<RuleEnv['set']>, vals: ReturnType<typeof valuesOf>, timeout: number | null, stmts: ElementStmt[], refresh: boolean): Step {
   return (p, ctx) => {
     const v = vals(p, ctx);
     if (v === null) return false;
-    const d = s.touch(v, ctx.now, timeout, true);
+    const d = s.touch(v, ctx.now, timeout, refresh);
     if (!d) return false;
     for (const f of stmts) if (!f(p, ctx, d.state)) return false;
     return true;
