@@ -5,16 +5,26 @@ export type Family = 4 | 6;
 
 /// Parses dotted-quad IPv4; returns null for anything else (no shorthand like "10.1", as iptables).
 export function parseIPv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const v = Number(p);
-    if (v > 255) return null;
-    n = n * 256 + v;
+  return parseIPv4In(text, 0, text.length);
+}
+
+/// parseIPv4 of text[from, to), without cutting it out.
+export function parseIPv4In(text: string, from: number, to: number): number | null {
+  // Four dot-separated groups of 1-3 ASCII digits, each at most 255 (leading zeros allowed: 010 is 10).
+  let n = 0, part = 0, digits = 0, dots = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      part = part * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && dots < 3 && part <= 255) {
+      n = n * 256 + part;
+      part = digits = 0;
+      dots++;
+    } else return null;
   }
-  return n >>> 0;
+  if (dots !== 3 || digits === 0 || part > 255) return null;
+  return (n * 256 + part) >>> 0;
 }
 
 export function formatIPv4(n: number): string {
@@ -40,19 +50,32 @@ export interface Cidr {
 /// `10.0.0.0/8`, `10.0.0.5`, `10.0.0.0/255.0.0.0`. Returns null when it is not an address.
 export function parseCidr(text: string): Cidr | null {
   const slash = text.indexOf('/');
-  const a = parseIPv4(slash < 0 ? text : text.slice(0, slash));
+  const a = parseIPv4In(text, 0, slash < 0 ? text.length : slash);
   if (a === null) return null;
   let mask = 0xffffffff;
   if (slash >= 0) {
-    const m = text.slice(slash + 1);
-    if (/^\d{1,2}$/.test(m) && Number(m) <= 32) mask = prefixToMask(Number(m));
+    const prefix = prefixLength(text, slash + 1);
+    if (prefix >= 0) mask = prefixToMask(prefix);
     else {
-      const dotted = parseIPv4(m);
+      const dotted = parseIPv4In(text, slash + 1, text.length);
       if (dotted === null) return null;
       mask = dotted;
     }
   }
   return { addr: (a & mask) >>> 0, mask };
+}
+
+/// The 1- or 2-digit number 0..32 that text[from..] is, or -1.
+function prefixLength(text: string, from: number): number {
+  const n = text.length - from;
+  if (n < 1 || n > 2) return -1;
+  let v = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v <= 32 ? v : -1;
 }
 
 /// As iptables-save prints it: `10.0.0.0/8`, `10.0.0.5/32`, or a dotted mask when not contiguous.

@@ -1,5 +1,6 @@
 // Protocol names as `-p` takes them (/etc/protocols) and as iptables-save prints them back.
 import { OptionError } from './types';
+import { isDigits } from './values';
 
 const NAMES: [string, number][] = [
   ['icmp', 1], ['igmp', 2], ['ggp', 3], ['ipencap', 4], ['st', 5], ['tcp', 6], ['egp', 8], ['igp', 9], ['pup', 12], ['udp', 17],
@@ -15,7 +16,7 @@ const BY_NUMBER = new Map<number, string>(NAMES.map(([n, v]) => [v, n]));
 
 /// `tcp`, `TCP`, `6`, `all`; iptables' "unknown protocol" otherwise.
 export function parseProtocol(text: string): number {
-  if (/^\d+$/.test(text)) {
+  if (isDigits(text)) {
     const n = Number(text);
     if (n <= 255) return n;
   }

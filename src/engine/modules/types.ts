@@ -24,10 +24,10 @@ export interface OptionSpec {
   parse?: (args: string[]) => unknown;
 }
 
+/// An option as given. Its place in the source is the rule's clause (Rule.clauses).
 export interface ParsedOption<V = any> {
   value: V;
   inv: boolean;
-  span: Span;
 }
 
 /// Options as given on the rule, keyed by OptionSpec.name.

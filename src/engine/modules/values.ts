@@ -13,8 +13,18 @@ const SERVICES: Record<string, number> = {
   smtps: 465, urd: 465, epmap: 135, rdp: 3389, 'ms-wbt-server': 3389, xmpp: 5222, redis: 6379, irc: 194,
 };
 
+/// Whether text is one or more ASCII digits (/^\d+$/, without running a regular expression per option).
+export function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export function parsePort(text: string): number {
-  if (/^\d+$/.test(text)) {
+  if (isDigits(text)) {
     const n = Number(text);
     if (n <= 65535) return n;
   } else if (Object.hasOwn(SERVICES, text)) return SERVICES[text];

@@ -1,6 +1,6 @@
 // The ruleset as a sequence of iptables commands leaves it: -A, -I, -D, -R, -N, -X, -P, -F, -Z, -E.
 // Both input forms (restore dumps and command scripts) drive this one builder, so they agree by construction.
-import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName } from '../model/ruleset';
+import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName, type TargetUse } from '../model/ruleset';
 import { ParseError, type Span } from '../model/span';
 import type { Token } from './tokens';
 
@@ -15,6 +15,8 @@ export class RulesetBuilder {
   private tables = new Map<TableName, Table>();
   private id = 0;
   readonly nextId = () => ++this.id;
+  /// Jump targets by chain name, shared by the rules that jump there (rule-spec.ts).
+  readonly jumps = new Map<string, TargetUse>();
 
   table(name: TableName): Table {
     let t = this.tables.get(name);
@@ -185,50 +187,57 @@ export class RulesetBuilder {
     for (const name of SAVE_ORDER) {
       const t = this.tables.get(name);
       if (!t) continue;
+      checkJumps(t, errors);
+      // Built-ins first in their fixed order, then user chains sorted as iptables-save lists them (byte
+      // order). A dump from iptables-save has them so already: then the map stays as it is.
+      let inOrder = true;
+      let user: string | null = null;
       for (const c of t.chains.values()) {
-        let bad: Rule[] | null = null;
-        for (const r of c.rules) {
-          if (r.target.kind !== 'jump') continue;
-          const to = t.chains.get(r.target.chain);
-          if (to && !to.builtin) continue;
-          // iptables-restore --test lets a missing chain pass; loading into the kernel fails with these words.
-          errors(new ParseError(to ? `Can't jump to built-in chain ${to.name}` : `Chain '${r.target.chain}' does not exist (no chain or target of that name)`, r.targetSpan ?? r.span));
-          (bad ??= []).push(r);
+        if (c.builtin ? user !== null : user !== null && user > c.name) {
+          inOrder = false;
+          break;
         }
-        if (bad) c.rules = c.rules.filter((r) => !bad!.includes(r));
+        if (!c.builtin) user = c.name;
       }
-      for (const loop of findLoops(t)) errors(new ParseError(`jump loop: ${loop.path.join(' -> ')} (the kernel refuses it: Too many links)`, loop.rule.targetSpan ?? loop.rule.span));
-      // Built-ins first in their fixed order, then user chains sorted as iptables-save lists them (byte order).
-      const sorted = new Map<string, Chain>();
-      const user: string[] = [];
-      for (const c of t.chains.values()) if (c.builtin) sorted.set(c.name, c);
-      else user.push(c.name);
-      for (const n of user.sort()) sorted.set(n, t.chains.get(n)!);
+      if (!inOrder) {
+        const sorted = new Map<string, Chain>();
+        const names: string[] = [];
+        for (const c of t.chains.values()) if (c.builtin) sorted.set(c.name, c);
+        else names.push(c.name);
+        for (const n of names.sort()) sorted.set(n, t.chains.get(n)!);
+        t.chains = sorted;
+      }
       // Each rule's chain is already its chain's name: rules are made with it, and rename() renames them.
-      t.chains = sorted;
       tables.set(name, t);
     }
     return { family: 4, tables, diagnostics: [] };
   }
 }
 
-/// Depth-first search over jumps (every jump left names a user chain that exists); each back edge is a
-/// loop, reported once at the rule that closes it, and that rule is removed.
-function findLoops(t: Table): { path: string[]; rule: Rule }[] {
-  const out: { path: string[]; rule: Rule }[] = [];
+/// One depth-first walk over the jumps, looking each target up once: a jump to a chain that does not
+/// exist (or to a built-in one) is reported, and so is each back edge, a loop, at the rule that closes
+/// it. Those rules are removed, as they are found.
+function checkJumps(t: Table, errors: (e: ParseError) => void): void {
   const state = new Map<Chain, 1 | 2>();
   const stack: Chain[] = [];
   const visit = (c: Chain) => {
     state.set(c, 1);
     stack.push(c);
-    // By index: a rule closing a loop is removed as it is found (only this call removes rules of c).
+    // By index: a rule is removed as it is found (only this call removes rules of c).
     for (let i = 0; i < c.rules.length; i++) {
       const rule = c.rules[i];
       if (rule.target.kind !== 'jump') continue;
-      const to = t.chains.get(rule.target.chain)!;
+      const to = t.chains.get(rule.target.chain);
+      if (!to || to.builtin) {
+        // iptables-restore --test lets a missing chain pass; loading into the kernel fails with these words.
+        errors(new ParseError(to ? `Can't jump to built-in chain ${to.name}` : `Chain '${rule.target.chain}' does not exist (no chain or target of that name)`, rule.targetSpan ?? rule.span));
+        c.rules.splice(i--, 1);
+        continue;
+      }
       const s = state.get(to);
       if (s === 1) {
-        out.push({ path: [...stack.slice(stack.indexOf(to)), to].map((x) => x.name), rule });
+        const path = [...stack.slice(stack.indexOf(to)), to].map((x) => x.name);
+        errors(new ParseError(`jump loop: ${path.join(' -> ')} (the kernel refuses it: Too many links)`, rule.targetSpan ?? rule.span));
         c.rules.splice(i--, 1);
       } else if (s === undefined) visit(to);
     }
@@ -236,7 +245,6 @@ function findLoops(t: Table): { path: string[]; rule: Rule }[] {
     state.set(c, 2);
   };
   for (const c of t.chains.values()) if (!state.has(c)) visit(c);
-  return out;
 }
 
 /// A copy of `s` holding its own characters. A name cut from a dump is a slice of the whole text, and V8

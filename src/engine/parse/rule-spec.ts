@@ -8,7 +8,7 @@ import { findMatch, findTarget } from '../modules/registry';
 import { parseProtocol } from '../modules/protocols';
 import { OptionError, type MatchModule, type Module, type OptionSpec, type Parsed, type RuleHeader } from '../modules/types';
 import { parseAddress } from '../modules/values';
-import { LineSpan, tokenClause, tokenSpan, type Token } from './tokens';
+import { LineSpan, SpanClause, tokenSpan, type Token } from './tokens';
 
 const HEADER = new Map<string, string>(Object.entries({
   '-s': 'source', '--source': 'source', '--src': 'source',
@@ -37,8 +37,10 @@ export interface RuleSpecInput {
   start: number;
   /// The table's chains: a jump names its chain with the chain's own string (one copy per name).
   chains?: Map<string, Chain>;
+  /// `-j CHAIN` targets made so far, by chain name (shared by the rules that jump there).
+  jumps?: Map<string, TargetUse>;
   /// Span of the whole command, for rule.span.
-  span: Span;
+  span: LineSpan;
   counters: Counters | null;
   /// Hooks the chain runs in (empty for user chains until analysis).
   hooks: readonly Hook[];
@@ -61,14 +63,16 @@ export interface RuleSpecResult {
 }
 
 export function parseRuleSpec(input: RuleSpecInput): RuleSpecResult {
-  return new RuleSpecParser(input).parse();
+  return PARSER.reset(input).parse();
 }
 
-/// One rule's options, left to right. A class rather than closures: this runs once per rule of dumps with
-/// 100k rules, and per-call closures cost more than the parsing itself.
+/// One rule's options, left to right. One instance serves every rule (this runs once per rule of dumps
+/// with 100k rules, never inside itself), its lists emptied by count rather than by `length = 0`, which
+/// would make V8 give their storage back and grow it again for the next rule.
 class RuleSpecParser {
-  private tokens: Token[];
-  private i: number;
+  private input!: RuleSpecInput;
+  private tokens: Token[] = [];
+  private i = 0;
   private srcs: Cidr[] | null = null;
   private dsts: Cidr[] | null = null;
   private srcInv = false;
@@ -81,21 +85,54 @@ class RuleSpecParser {
   private protoInv = false;
   private protoSeen = false;
   private fragment: boolean | null = null;
-  private counters: Counters | null;
+  private counters: Counters | null = null;
   private ipv6Only = false;
-  private matches: ModuleSlot[] = MATCHES;
+  private readonly matches: ModuleSlot[] = [];
+  private nMatches = 0;
   private target: TargetUse = NO_TARGET;
   private targetSlot: ModuleSlot | null = null;
-  private targetSpan: Span | null = null;
-  private clauses: Clause[] = CLAUSES;
+  /// Offsets of `-j X` (or `-g X`), -1 when the rule has none.
+  private targetFrom = -1;
+  private targetTo = -1;
+  /// The rule's clauses as numbers: option, start and end offsets, three entries each.
+  private readonly clauses: (string | number)[] = [];
+  private nClauses = 0;
   /// Header options seen, as bits (each may be given once).
   private seen = 0;
+  /// What findIn found (fields rather than a result object per option).
+  private foundSlot: ModuleSlot | null = null;
+  private foundSpec: OptionSpec | null = null;
+  private foundOption = '';
 
-  constructor(private input: RuleSpecInput) {
+  reset(input: RuleSpecInput): this {
+    this.input = input;
     this.tokens = input.tokens;
     this.i = input.start;
     this.counters = input.counters;
-    MATCHES.length = CLAUSES.length = 0;
+    this.srcs = this.dsts = null;
+    this.srcInv = this.dstInv = this.iifInv = this.oifInv = this.protoInv = this.protoSeen = this.ipv6Only = false;
+    this.iif = this.oif = null;
+    this.proto = 0;
+    this.fragment = null;
+    this.nMatches = this.nClauses = this.seen = 0;
+    this.target = NO_TARGET;
+    this.targetSlot = null;
+    this.targetFrom = this.targetTo = -1;
+    return this;
+  }
+
+  /// Records the clause from token `a` to token `b`.
+  private clause(option: string, a: Token, b: Token): void {
+    const { clauses } = this;
+    const n = this.nClauses;
+    clauses[n] = option;
+    clauses[n + 1] = a.src.offset + a.start;
+    clauses[n + 2] = a.src.offset + b.end;
+    this.nClauses = n + 3;
+  }
+
+  private addMatch(slot: ModuleSlot): void {
+    this.matches[this.nMatches++] = slot;
   }
 
   parse(): RuleSpecResult {
@@ -150,9 +187,10 @@ class RuleSpecParser {
       case 'destination': {
         inv = this.argInv(tok, inv);
         const arg = this.next(tok, 'address');
-        const list = arg.text.split(',').map((a) => guard(parseAddress, a, arg));
+        const text = arg.text;
+        const list = text.includes(',') ? text.split(',').map((a) => guard(parseAddress, a, arg)) : [guard(parseAddress, text, arg)];
         // iptables-nft stores nothing for 0.0.0.0/0, and refuses its negation (it could never match).
-        if (inv && list.some((c) => c.mask === 0)) throw new ParseError(`"! ${tok.text} 0.0.0.0/0" can never match: iptables-nft refuses it`, arg.span);
+        if (inv) for (const c of list) if (c.mask === 0) throw new ParseError(`"! ${tok.text} 0.0.0.0/0" can never match: iptables-nft refuses it`, arg.span);
         if (header === 'source') {
           this.srcs = list;
           this.srcInv = inv;
@@ -160,7 +198,7 @@ class RuleSpecParser {
           this.dsts = list;
           this.dstInv = inv;
         }
-        this.clauses.push(tokenClause(header === 'source' ? '-s' : '-d', tok, arg));
+        this.clause(header === 'source' ? '-s' : '-d', tok, arg);
         return;
       }
       case 'in-interface':
@@ -180,7 +218,7 @@ class RuleSpecParser {
           this.oif = ifc;
           this.oifInv = inv;
         }
-        this.clauses.push(tokenClause(header === 'in-interface' ? '-i' : '-o', tok, arg));
+        this.clause(header === 'in-interface' ? '-i' : '-o', tok, arg);
         return;
       }
       case 'protocol': {
@@ -190,19 +228,19 @@ class RuleSpecParser {
         this.protoInv = inv;
         this.protoSeen = true;
         if (this.proto === 0 && inv) throw new ParseError('rule would never match protocol', arg.span);
-        this.clauses.push(tokenClause('-p', tok, arg));
+        this.clause('-p', tok, arg);
         return;
       }
       case 'fragment':
         this.fragment = !inv;
-        this.clauses.push(tokenClause('-f', tok, tok));
+        this.clause('-f', tok, tok);
         return;
       case 'match': {
         if (inv) throw new ParseError('unexpected ! flag before --match', tok.span);
         const arg = this.next(tok, 'match name');
         const m = findMatch(arg.text);
         if (!m) throw new ParseError(`Couldn't load match \`${arg.text}': No such file or directory`, arg.span);
-        this.matches.push({ module: m, parsed: {}, first: tok, last: arg, implicit: false });
+        this.addMatch({ module: m, parsed: {}, first: tok, last: arg, implicit: false });
         return;
       }
       case 'jump':
@@ -210,16 +248,17 @@ class RuleSpecParser {
         if (inv) throw new ParseError(`cannot have ! before -${header[0]}`, tok.span);
         if (this.seen & ONCE.jump && this.seen & ONCE.goto) throw new ParseError('Cannot use -j and -g together', tok.span);
         const arg = this.next(tok, 'target');
-        this.targetSpan = tokenSpan(tok, arg);
+        this.targetFrom = tok.src.offset + tok.start;
+        this.targetTo = arg.src.offset + arg.end;
         const name = arg.text;
         if (header === 'goto') this.target = { kind: 'jump', chain: this.chainName(name), goto: true };
-        else if (name === 'ACCEPT' || name === 'DROP' || name === 'RETURN') this.target = { kind: 'verdict', verdict: name };
+        else if (name === 'ACCEPT' || name === 'DROP' || name === 'RETURN') this.target = VERDICTS[name];
         else {
           const t = findTarget(name);
           if (t) {
             this.targetSlot = { module: t, parsed: {}, first: tok, last: arg, implicit: false };
             this.target = { kind: 'module', module: t, options: null };
-          } else this.target = { kind: 'jump', chain: this.chainName(name), goto: false };
+          } else this.target = this.jump(name);
         }
         return;
       }
@@ -243,6 +282,18 @@ class RuleSpecParser {
     }
   }
 
+  /// `-j CHAIN`, one object per chain name: targets are never changed in place (a rename makes new ones),
+  /// and kube-proxy dumps jump to a few chains tens of thousands of times.
+  private jump(name: string): TargetUse {
+    const { jumps } = this.input;
+    let t = jumps?.get(name);
+    if (t) return t;
+    const c = this.input.chains?.get(name);
+    t = { kind: 'jump', chain: c?.name ?? name, goto: false };
+    if (c) jumps?.set(c.name, t);
+    return t;
+  }
+
   /// The chain's own name string when the chain exists (most jumps), else the word as written.
   private chainName(name: string): string {
     return this.input.chains?.get(name)?.name ?? name;
@@ -253,19 +304,24 @@ class RuleSpecParser {
   private moduleOption(tok: Token, inv: boolean): void {
     const text = tok.text;
     if (text.length < 2 || text.charCodeAt(0) !== 45 /* - */ || tok.quoted) throw new ParseError(`Bad argument \`${text}'`, tok.span);
-    let found = this.targetSlot ? findIn(this.targetSlot, text) : null;
-    for (let k = this.matches.length - 1; !found && k >= 0; k--) found = findIn(this.matches[k], text);
+    const { matches } = this;
+    let found = this.targetSlot !== null && this.findIn(this.targetSlot, text);
+    for (let k = this.nMatches - 1; !found && k >= 0; k--) found = this.findIn(matches[k], text);
     if (!found && this.protoSeen && !this.protoInv) {
       const implicit = findMatch(protocolModule(this.proto));
-      if (implicit && !this.matches.some((m) => m.module === implicit)) {
+      if (implicit && !this.uses(implicit)) {
         const slot: ModuleSlot = { module: implicit, parsed: {}, first: tok, last: tok, implicit: true };
-        found = findIn(slot, text);
-        if (found) this.matches.push(slot);
+        found = this.findIn(slot, text);
+        if (found) this.addMatch(slot);
       }
     }
-    if (!found) found = findPrefix(this.targetSlot ? [this.targetSlot, ...this.matches] : this.matches, text.startsWith('--') ? text.slice(2) : text.slice(1));
+    if (!found) {
+      const slots = matches.slice(0, this.nMatches);
+      if (this.targetSlot) slots.unshift(this.targetSlot);
+      found = this.findPrefix(slots, text.startsWith('--') ? text.slice(2) : text.slice(1));
+    }
     if (!found) throw new ParseError(`unknown option "${text}"`, tok.span);
-    const { slot, spec } = found;
+    const slot = this.foundSlot!, spec = this.foundSpec!;
     const nargs = spec.args ?? 1;
     if (nargs > 0) inv = this.argInv(tok, inv);
     if (inv && !spec.invert) throw new ParseError(`unexpected \`!' flag before --${spec.name}`, tok.span);
@@ -278,33 +334,68 @@ class RuleSpecParser {
       first = this.next(tok, 'argument');
       last = this.next(tok, 'additional argument');
       args = [first.text, last.text];
-    } else args = [];
-    const clause = tokenClause(found.option, tok, last);
+    } else args = NO_ARGS;
     // Without a parser an option keeps its argument as given (a flag, just true).
     const value = spec.parse ? guard(spec.parse, args, first ?? tok) : nargs === 0 ? true : nargs === 1 ? args[0] : args;
     const prev = slot.parsed[spec.name];
     if (prev && !spec.repeat) throw new ParseError(`${slot.module.name}: "--${spec.name}" option may only be specified once`, tok.span);
-    slot.parsed[spec.name] = spec.repeat ? { value: [...((prev?.value as unknown[]) ?? []), value], inv, span: clause } : { value, inv, span: clause };
+    slot.parsed[spec.name] = spec.repeat ? { value: [...((prev?.value as unknown[]) ?? []), value], inv } : { value, inv };
     slot.last = last;
-    this.clauses.push(clause);
+    this.clause(this.foundOption, tok, last);
+  }
+
+  private uses(module: Module): boolean {
+    for (let k = 0; k < this.nMatches; k++) if (this.matches[k].module === module) return true;
+    return false;
+  }
+
+  /// Whether the option `word` (`--name` or `-name`) names one of the slot's module's; what it names
+  /// goes to the found* fields.
+  private findIn(slot: ModuleSlot, word: string): boolean {
+    const hit = optionWords(slot.module).get(word);
+    if (!hit) return false;
+    this.foundSlot = slot;
+    this.foundSpec = hit.spec;
+    this.foundOption = hit.option;
+    return true;
+  }
+
+  /// getopt_long accepts an unambiguous prefix of a long option.
+  private findPrefix(slots: ModuleSlot[], name: string): boolean {
+    if (name.length < 3) return false;
+    let hits = 0;
+    for (const slot of slots)
+      for (const spec of slot.module.options)
+        if (spec.name.startsWith(name)) {
+          hits++;
+          this.foundSlot = slot;
+          this.foundSpec = spec;
+          this.foundOption = `--${spec.name}`;
+        }
+    return hits === 1;
   }
 
   private finish(): Rule[] {
     const { input } = this;
     const hdr: RuleHeader = { table: input.table, chain: input.chain, proto: this.proto, protoInv: this.protoInv, hooks: input.hooks };
-    const uses: MatchUse[] = this.matches.map((m) => new ParsedMatch(m.module as MatchModule, finalize(m, hdr), m.implicit, m.first, m.last));
+    const uses: MatchUse[] = new Array(this.nMatches);
+    for (let k = 0; k < this.nMatches; k++) {
+      const m = this.matches[k];
+      uses[k] = new ParsedMatch(m.module as MatchModule, finalize(m, hdr), m.implicit, m.first, m.last);
+    }
     let target = this.target;
     const slot = this.targetSlot;
     if (slot && slot.module.kind === 'target') {
       const t = slot.module;
       if (t.tables && !t.tables.includes(input.table))
-        throw new ParseError(`${t.name} target is only valid in the ${t.tables.join('/')} table, not ${input.table}`, this.targetSpan!);
+        throw new ParseError(`${t.name} target is only valid in the ${t.tables.join('/')} table, not ${input.table}`, this.targetSpan());
       if (t.hooks && input.hooks.length && !input.hooks.every((h) => t.hooks!.includes(h)))
-        throw new ParseError(`${t.name} target is only valid in ${t.hooks.join(', ')}`, this.targetSpan!);
+        throw new ParseError(`${t.name} target is only valid in ${t.hooks.join(', ')}`, this.targetSpan());
       target = { kind: 'module', module: t, options: finalize(slot, hdr) };
     }
     // The parser's list is reused by the next rule: the rule keeps an exact copy.
-    const clauses = this.clauses.slice();
+    const clauses: ClauseData = new Array(this.nClauses);
+    for (let k = 0; k < this.nClauses; k++) clauses[k] = this.clauses[k];
     const { srcs, dsts } = this;
     // One rule per source and destination address (nearly always one of each, or none).
     if ((!srcs || srcs.length === 1) && (!dsts || dsts.length === 1)) return [this.rule(srcs?.[0] ?? null, dsts?.[0] ?? null, uses, target, clauses)];
@@ -313,18 +404,79 @@ class RuleSpecParser {
     return rules;
   }
 
-  private rule(src: Cidr | null, dst: Cidr | null, matches: MatchUse[], target: TargetUse, clauses: Clause[]): Rule {
+  private targetSpan(): Span {
+    return new LineSpan(this.input.span.line, this.input.span.base, this.targetFrom, this.targetTo);
+  }
+
+  private rule(src: Cidr | null, dst: Cidr | null, matches: MatchUse[], target: TargetUse, clauses: ClauseData): Rule {
     const { input } = this;
-    return {
-      id: input.nextId(), table: input.table, chain: input.chain,
-      src: src && (src.mask || this.srcInv) ? src : null, srcInv: this.srcInv,
-      dst: dst && (dst.mask || this.dstInv) ? dst : null, dstInv: this.dstInv,
-      iif: this.iif, iifInv: this.iifInv, oif: this.oif, oifInv: this.oifInv,
-      proto: this.proto, protoInv: this.protoInv, fragment: this.fragment,
-      matches, target, targetSpan: this.targetSpan,
-      counters: this.counters ? { ...this.counters } : { packets: 0, bytes: 0 },
-      span: input.span, clauses,
-    };
+    const { span } = input;
+    const r = new ParsedRule(input.nextId(), input.table, input.chain, matches, target, span.line, span.base, span.from, span.to, clauses);
+    r.src = src && (src.mask || this.srcInv) ? src : null;
+    r.srcInv = this.srcInv;
+    r.dst = dst && (dst.mask || this.dstInv) ? dst : null;
+    r.dstInv = this.dstInv;
+    r.iif = this.iif;
+    r.iifInv = this.iifInv;
+    r.oif = this.oif;
+    r.oifInv = this.oifInv;
+    r.proto = this.proto;
+    r.protoInv = this.protoInv;
+    r.fragment = this.fragment;
+    r.targetFrom = this.targetFrom;
+    r.targetTo = this.targetTo;
+    if (this.counters) r.counters = { packets: this.counters.packets, bytes: this.counters.bytes };
+    return r;
+  }
+}
+
+/// Option, from, to for each clause.
+type ClauseData = (string | number)[];
+
+/// A rule as parsed. Its spans and clauses are kept as numbers (all on the command's line) and made into
+/// objects when read: few are read (errors, the analysis, editor marks), and a 100k-rule dump would
+/// otherwise keep half a million more objects alive, each of which the garbage collector copies.
+class ParsedRule implements Rule {
+  src: Cidr | null = null;
+  srcInv = false;
+  dst: Cidr | null = null;
+  dstInv = false;
+  iif: Iface | null = null;
+  iifInv = false;
+  oif: Iface | null = null;
+  oifInv = false;
+  proto = 0;
+  protoInv = false;
+  fragment: boolean | null = null;
+  counters: Counters = { packets: 0, bytes: 0 };
+  targetFrom = -1;
+  targetTo = -1;
+  constructor(
+    readonly id: number,
+    public table: TableName,
+    public chain: string,
+    public matches: MatchUse[],
+    public target: TargetUse,
+    private readonly line: number,
+    private readonly base: number,
+    private readonly from: number,
+    private readonly to: number,
+    private readonly clauseData: ClauseData,
+  ) {}
+
+  get span(): Span {
+    return new LineSpan(this.line, this.base, this.from, this.to);
+  }
+
+  get targetSpan(): Span | null {
+    return this.targetFrom < 0 ? null : new LineSpan(this.line, this.base, this.targetFrom, this.targetTo);
+  }
+
+  get clauses(): Clause[] {
+    const d = this.clauseData;
+    const out: Clause[] = [];
+    for (let k = 0; k < d.length; k += 3) out.push(new SpanClause(d[k] as string, this.line, this.base, d[k + 1] as number, d[k + 2] as number));
+    return out;
   }
 }
 
@@ -345,11 +497,15 @@ class ParsedMatch implements MatchUse {
   }
 }
 
-/// Lists every rule's parse fills and empties again (it runs once per rule, never inside another).
-const MATCHES: ModuleSlot[] = [];
-const CLAUSES: Clause[] = [];
 /// The target of a rule without -j or -g.
 const NO_TARGET: TargetUse = { kind: 'none' };
+const NO_ARGS: string[] = [];
+const VERDICTS = {
+  ACCEPT: { kind: 'verdict', verdict: 'ACCEPT' },
+  DROP: { kind: 'verdict', verdict: 'DROP' },
+  RETURN: { kind: 'verdict', verdict: 'RETURN' },
+} as const satisfies Record<string, TargetUse>;
+const PARSER = new RuleSpecParser();
 
 const ONCE: Record<string, number> = {
   source: 1, destination: 2, 'in-interface': 4, 'out-interface': 8, protocol: 16, fragment: 32, jump: 64, goto: 128, 'set-counters': 256,
@@ -362,13 +518,6 @@ function finalize(slot: ModuleSlot, hdr: RuleHeader): unknown {
     if (e instanceof OptionError) throw new ParseError(e.message, tokenSpan(slot.first, slot.last));
     throw e;
   }
-}
-
-interface Found {
-  slot: ModuleSlot;
-  spec: OptionSpec;
-  /// `--name`, as the clause records it.
-  option: string;
 }
 
 /// A module's options by the words that name them (`--dport`, `--destination-port`, `-dport`), each
@@ -388,20 +537,6 @@ function optionWords(module: Module): Map<string, { spec: OptionSpec; option: st
     OPTION_WORDS.set(module, words);
   }
   return words;
-}
-
-/// The option `word` (`--name` or `-name`) names in the slot's module.
-function findIn(slot: ModuleSlot, word: string): Found | null {
-  const hit = optionWords(slot.module).get(word);
-  return hit ? { slot, spec: hit.spec, option: hit.option } : null;
-}
-
-/// getopt_long accepts an unambiguous prefix of a long option.
-function findPrefix(slots: ModuleSlot[], name: string): Found | null {
-  if (name.length < 3) return null;
-  const hits: Found[] = [];
-  for (const slot of slots) for (const spec of slot.module.options) if (spec.name.startsWith(name)) hits.push({ slot, spec, option: `--${spec.name}` });
-  return hits.length === 1 ? hits[0] : null;
 }
 
 /// The match iptables loads for `-p NAME` options (icmp for 1, tcp for 6 ...).

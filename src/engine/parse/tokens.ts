@@ -7,7 +7,7 @@ import { ParseError } from '../model/span';
 /// A place on one source line, kept as offsets: line and columns are worked out when read. A 100k-rule
 /// dump keeps millions of spans (rules, clauses, matches) and reads few of them, so each is four numbers.
 export class LineSpan implements Span {
-  constructor(readonly line: number, private readonly base: number, readonly from: number, readonly to: number) {}
+  constructor(readonly line: number, readonly base: number, readonly from: number, readonly to: number) {}
   get column(): number {
     return this.from - this.base + 1;
   }
@@ -83,14 +83,16 @@ export class Words {
   private readonly hashes = new Int32Array(CACHE_SIZE);
   private readonly chars = new Uint16Array(CACHE_SIZE * MAX_CACHED);
 
+  private n = 0;
+
   /// Starts a line: the tokens of the previous one are given back.
   begin(): Token[] {
-    this.out.length = 0;
+    this.n = 0;
     return this.out;
   }
 
   token(text: string, quoted: boolean, src: SourceLine, start: number, end: number): Token {
-    let t = this.pool[this.out.length];
+    let t = this.pool[this.n];
     if (t) {
       t.text = text;
       t.quoted = quoted;
@@ -98,8 +100,14 @@ export class Words {
       t.start = start;
       t.end = end;
     } else this.pool.push((t = new Token(text, quoted, src, start, end)));
-    this.out.push(t);
+    this.out[this.n++] = t;
     return t;
+  }
+
+  /// Ends a line. The array only shortens: emptied (`length = 0`), V8 would give its storage back and
+  /// grow it again, word by word, on every line.
+  end(): void {
+    if (this.out.length !== this.n) this.out.length = this.n;
   }
 
   /// s.slice(start, end), from the cache when the same word was met lately; `hash` is of its characters.
@@ -157,35 +165,40 @@ export function tokenizeIn(s: string, from: number, to: number, src: SourceLine,
     }
     let text = s.slice(start, i);
     let quoted = false;
-    while (i < to && s[i] !== ' ' && s[i] !== '\t' && s[i] !== '\r') {
-      const ch = s[i];
-      if (ch === '"' || ch === "'") {
-        const close = findClose(s, i + 1, to, ch);
-        if (close < 0) throw new ParseError(`unterminated quoted string`, spanOf(src, i - from, to - from));
+    while (i < to) {
+      c = s.charCodeAt(i);
+      if (c === SPACE || c === TAB || c === CR) break;
+      if (c === DQUOTE || c === SQUOTE) {
+        // A whole quoted word (a rule's comment, mostly) is one slice of the line.
+        let escaped = false;
+        let close = i + 1;
+        while (close < to) {
+          const q = s.charCodeAt(close);
+          if (q === c) break;
+          if (q === BACKSLASH && c === DQUOTE) {
+            escaped = true;
+            close++;
+          }
+          close++;
+        }
+        if (close >= to) throw new ParseError(`unterminated quoted string`, spanOf(src, i - from, to - from));
         const body = s.slice(i + 1, close);
-        text += ch === '"' && body.includes('\\') ? body.replace(/\\(["\\$`])/g, '$1') : body;
+        text += escaped ? body.replace(/\\(["\\$`])/g, '$1') : body;
         quoted = true;
         i = close + 1;
-      } else if (ch === '\\' && i + 1 < to) {
+      } else if (c === BACKSLASH && i + 1 < to) {
         text += s[i + 1];
         i += 2;
       } else {
-        text += ch;
+        text += s[i];
         i++;
       }
     }
     if (words) words.token(text, quoted, src, start - from, i - from);
     else out.push(new Token(text, quoted, src, start - from, i - from));
   }
+  words?.end();
   return out;
-}
-
-function findClose(s: string, from: number, to: number, q: string): number {
-  for (let i = from; i < to; i++) {
-    if (s[i] === '\\' && q === '"') i++;
-    else if (s[i] === q) return i;
-  }
-  return -1;
 }
 
 /// Source lines, joining shell continuations (a trailing backslash) into one logical line.

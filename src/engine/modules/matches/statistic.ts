@@ -2,7 +2,7 @@
 // the scenario's reproducible generator (or its recorded randomDraws).
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
-import { not } from '../values';
+import { isDigits, not } from '../values';
 
 export interface StatisticOptions {
   mode: 'random' | 'nth';
@@ -14,7 +14,7 @@ export interface StatisticOptions {
 }
 
 const uint = (name: string, min: number) => ([v]: string[]) => {
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > 0xffffffff) throw new OptionError(`statistic: bad value for option "--${name}", or out of range (${min}-4294967295).`);
+  if (!isDigits(v) || Number(v) < min || Number(v) > 0xffffffff) throw new OptionError(`statistic: bad value for option "--${name}", or out of range (${min}-4294967295).`);
   return Number(v);
 };
 

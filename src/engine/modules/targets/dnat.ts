@@ -4,6 +4,7 @@ import type { Packet } from '../../model/packet';
 import type { RuleHeader, TargetModule } from '../types';
 import { OptionError } from '../types';
 import { formatIPv4, parseIPv4 } from '../../model/addr';
+import { isDigits } from '../values';
 
 /// An address and port range as --to-destination / --to-source take them: addr[-addr][:port[-port[/base]]].
 export interface NatRange {
@@ -20,7 +21,7 @@ export interface NatRange {
 const PORT_PROTOS = [6, 17, 132, 33, 1];
 
 function natPort(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new OptionError(`Port \`${text}' not valid`);
+  if (!isDigits(text) || Number(text) > 65535) throw new OptionError(`Port \`${text}' not valid`);
   return Number(text);
 }
 
@@ -29,7 +30,7 @@ export function parseNatRange(text: string): NatRange {
   const addrs = colon < 0 ? text : text.slice(0, colon);
   const r: NatRange = { minAddr: null, maxAddr: null, minPort: null, maxPort: null, base: null };
   if (addrs) {
-    const [a, b, extra] = addrs.split('-');
+    const [a, b, extra] = addrs.includes('-') ? addrs.split('-') : [addrs];
     const min = parseIPv4(a);
     if (min === null) throw new OptionError(`Bad IP address "${a}"`);
     const max = b === undefined ? min : parseIPv4(b);
@@ -39,7 +40,8 @@ export function parseNatRange(text: string): NatRange {
   }
   if (colon >= 0) {
     const ports = text.slice(colon + 1);
-    const m = /^([^-/]*)(?:-([^/]*)(?:\/(.*))?)?(.*)$/.exec(ports)!;
+    // Nearly always one port: no range, no base.
+    const m = ports.includes('-') || ports.includes('/') ? /^([^-/]*)(?:-([^/]*)(?:\/(.*))?)?(.*)$/.exec(ports)! : [ports, ports];
     if (m[4]) throw new OptionError(`Garbage after port value: \`${m[4]}'`);
     r.minPort = natPort(m[1]);
     r.maxPort = m[2] === undefined ? r.minPort : natPort(m[2]);
