@@ -99,10 +99,12 @@ class Topology:
                 cmds.append(f'addr add {a} {"brd +" if net.prefixlen < 31 else ""} dev {n}')
             # No ARP: next hops without a static entry (say a NAT target nobody listed) still get their frame,
             # addressed to the host's own MAC, instead of waiting for a reply the peer never sends.
-            cmds.append(f'link set {n} arp off up')
+            # `group` (an extension, for -m devgroup): the interface's device group.
+            cmds.append(f'link set {n} arp off' + (f' group {ifc["group"]}' if 'group' in ifc else '') + ' up')
         for r in h.get('routes', []):
+            # `realm` (an extension, for -m realm): the route's realm, the low half of its class id.
             cmds.append('route add ' + r['to'] + (f' via {r["via"]}' if r.get('via') else '') +
-                        (f' dev {r["dev"]}' if r.get('dev') else ''))
+                        (f' dev {r["dev"]}' if r.get('dev') else '') + (f' realm {r["realm"]}' if 'realm' in r else ''))
         run(['ip', '-n', self.host, '-batch', '-'], stdin='\n'.join(cmds) + '\n')
         run(['ip', '-n', self.peer, '-batch', '-'],
             stdin=''.join(f'link set {ifc["name"]} up\n' for ifc in h['interfaces']) + 'link set lo up\n')

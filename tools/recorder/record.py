@@ -112,6 +112,12 @@ def parse_save(text):
     return rules, user
 
 
+def rule_target(line):
+    """The -j target of a rule line, or None."""
+    tokens = shlex.split(line)
+    return next((tokens[i + 1] for i in range(len(tokens) - 1) if tokens[i] in ('-j', '--jump')), None)
+
+
 def rule_verdict(line, user_chains):
     tokens = shlex.split(line)
     kind = target = None
@@ -231,7 +237,8 @@ class Recorder:
                 lines = saved.get(key, [])
                 n = count[key]
                 verdict = rule_verdict(lines[n - 1], user.get(r['table'], set())) if n <= len(lines) else '?'
-                self.pos[(r['table'], r['chain'], r['handle'])] = (n, verdict)
+                target = rule_target(lines[n - 1]) if n <= len(lines) else None
+                self.pos[(r['table'], r['chain'], r['handle'])] = (n, verdict, target)
 
     def sockets(self):
         with netns.inside(self.topo.host):
@@ -314,10 +321,11 @@ class Recorder:
 
     def analyse(self, pkt, index, events, frames, err):
         groups, by_trace, order = {}, {}, []
+        copies = nested_traces(events)
         for e in events:
             if e.nh is not None:
                 by_trace[e.id] = ident(e.nh, e.th)
-            key = by_trace.get(e.id)
+            key = ('copy', e.id) if e.id in copies else by_trace.get(e.id)
             if key not in groups:
                 groups[key] = []
                 order.append(key)
@@ -327,13 +335,25 @@ class Recorder:
         for iface, data in frames:
             if len(data) < 34 or data[12:14] != b'\x08\x00' or data[23] == 2:  # IPv4 only, no IGMP
                 continue
-            caught.setdefault(ident(data[14:54], data[14 + 4 * (data[14] & 15):]), (iface, data))
-        res = self.result(groups.get(mine, []), caught.get(mine), local=(index is not None and
-                                                                       self.scn['packets'][index]['from'] == 'local'))
+            caught.setdefault(ident(data[14:54], data[14 + 4 * (data[14] & 15):]), []).append((iface, data))
+
+        def frame(key, events=()):
+            """The first frame of the packet, on the interface its copy left by (a copy and its original carry
+            the same IP id; a copy leaves first)."""
+            got = caught.get(by_trace.get(key[1]) if key and key[0] == 'copy' else key, [])
+            oif = next((self.topo.ifindex.get(e.oif) for e in reversed(events) if e.oif), None)
+            hit = next((f for f in got if oif is None or f[0] == oif), None)
+            if hit:
+                got.remove(hit)
+            return hit
+        # Copies take their frames first; generated packets are listed in the order they appeared.
+        frames_of = {key: frame(key, groups[key]) for key in order if key and key[0] == 'copy'}
+        res = self.result(groups.get(mine, []), frame(mine), local=(index is not None and
+                                                                  self.scn['packets'][index]['from'] == 'local'))
         gen = []
         for key in order:
             if key != mine and key is not None:
-                g = self.result(groups[key], caught.get(key), local=True)
+                g = self.result(groups[key], frames_of[key] if key[0] == 'copy' else frame(key), local=True)
                 g.update(describe(groups[key]))
                 gen.append(g)
         if gen:
@@ -355,9 +375,13 @@ class Recorder:
             elif e.type == nftrace.TYPE_RULE and e.handle is not None and self.nft:
                 trace.append(self.nft_step(e))
             elif e.type == nftrace.TYPE_RULE and e.handle is not None:
-                n, verdict = self.pos.get((e.table, e.chain, e.handle), (None, '?'))
+                n, verdict, target = self.pos.get((e.table, e.chain, e.handle), (None, '?', None))
                 want = KERNEL_VERDICT.get(verdict.split(':')[0])
-                if want and want != e.verdict:
+                if want == 'continue' and e.verdict in ('drop', 'stolen') and target:
+                    verdict = target  # a target that decided (SYNPROXY took the SYN, or dropped a bad cookie)
+                elif want and want != 'drop' and e.verdict == 'drop':
+                    verdict = 'DROP'  # a match dropped the packet (a header too short for -m esp, ah, dccp)
+                elif want and want != e.verdict:
                     print(f'  warning: {e.table} {e.chain} rule {n} is {verdict} but the kernel says {e.verdict}',
                           file=sys.stderr)
                 trace.append(step(e, n, verdict))
@@ -400,6 +424,21 @@ def without_nfrec(listing):
         else:
             out.append(line + '\n')
     return ''.join(out)
+
+
+def nested_traces(events):
+    """Trace ids whose events all fall between two events of another trace of the same IP id: copies of a
+    packet made while it was being evaluated (TEE, nft's dup), sent at once through OUTPUT and POSTROUTING. A
+    packet's own id changes only between hooks (looped back over lo), which never nests; the packets the host
+    makes in answer (a REJECT in OUTPUT) nest too, but carry their own IP id."""
+    span, idents = {}, {}
+    for i, e in enumerate(events):
+        first, _ = span.get(e.id, (i, i))
+        span[e.id] = (first, i)
+        if e.nh is not None:
+            idents.setdefault(e.id, ident(e.nh, e.th))
+    return {x for x, (a, b) in span.items()
+            if any(c < a and b < d and idents.get(x) == idents.get(y) for y, (c, d) in span.items() if y != x)}
 
 
 def step(e, rule, verdict):
@@ -453,8 +492,21 @@ def versions():
 
 
 def record(scn, tag):
-    """One run. A scenario with randomDraws (statistic --mode random outcomes the engine replays) runs again
-    until the kernel's own choices, read from the trace, are those draws."""
+    """One run, on CPU 0 alone when the rules look at the CPU (the engine's host has one CPU, 0): packets from
+    the peer namespace and local sends are handled on the CPU of the process that sends them."""
+    if not re.search(r'-m cpu\b|\bcpu (!= )?[0-9]', scn.get('rules', '') + scn.get('nft', '')):
+        return record_draws(scn, tag)
+    cpus = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {0})
+    try:
+        return record_draws(scn, tag)
+    finally:
+        os.sched_setaffinity(0, cpus)
+
+
+def record_draws(scn, tag):
+    """A scenario with randomDraws (statistic --mode random outcomes the engine replays) runs again until the
+    kernel's own choices, read from the trace, are those draws."""
     want = scn.get('randomDraws')
     for attempt in range(1, DRAW_ATTEMPTS + 1):
         rec = Recorder(scn, f'{tag}-{attempt}' if want is not None else tag)

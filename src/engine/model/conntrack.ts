@@ -37,4 +37,7 @@ export interface Conn {
   /// Scenario clock (seconds) of creation and last packet.
   created: number;
   lastSeen: number;
+  /// Conntrack accounting (nf_conntrack_acct, -m connbytes): packets and IP bytes counted so far,
+  /// [original, reply].
+  counters?: { packets: [number, number]; bytes: [number, number] };
 }

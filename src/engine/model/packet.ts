@@ -62,6 +62,8 @@ export interface Packet {
   /// Owner of a locally generated packet.
   uid: number | null;
   gid: number | null;
+  /// Sent from the kernel's own ICMP socket (its errors): a socket, but no owner (-m cgroup sees it).
+  kernelSocket?: boolean;
 }
 
 export function clonePacket(p: Packet): Packet {

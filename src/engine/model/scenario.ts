@@ -5,12 +5,16 @@ export interface InterfaceSpec {
   addresses: string[];
   /// Optional link-layer address; the engine makes one up when absent.
   mac?: string;
+  /// Extension: the device group (`ip link set DEV group N`, -m devgroup); 0 when absent.
+  group?: number;
 }
 
 export interface RouteSpec {
   to: string; // "default" or a CIDR
   via?: string;
   dev?: string;
+  /// Extension: the route's realm (`ip route ... realm N`, -m realm); 0 when absent.
+  realm?: number;
 }
 
 export interface PacketSpec {

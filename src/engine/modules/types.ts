@@ -107,9 +107,15 @@ export interface HostView {
   primaryAddress(iface: string): number | null;
   /// Link-layer address of an interface.
   mac(iface: string): string;
-  /// The routing decision for `dst` (rpfilter's reverse-path lookup): its type, and the device a unicast
-  /// route leaves by.
-  route?(dst: number): { type: 'local' | 'broadcast' | 'multicast' | 'unicast' | 'unreachable'; route?: { dev: string } };
+  /// The routing decision for `dst` (rpfilter's reverse-path lookup): its type, and the device and realm of a
+  /// unicast route.
+  route?(dst: number): { type: 'local' | 'broadcast' | 'multicast' | 'unicast' | 'unreachable'; route?: { dev: string; realm: number } };
+  /// The interface holding a local address (the device of its local route), or null.
+  deviceOf?(addr: number): string | null;
+  /// An interface's device group (-m devgroup); 0 for one the host does not have.
+  group?(iface: string): number;
+  /// Some route has a realm (the kernel then tags every packet with its realms).
+  readonly realms?: boolean;
 }
 
 /// An ipset lookup: `dirs` are the --match-set flags (src,dst ...). undefined when the set does not exist.
@@ -154,6 +160,14 @@ export interface MatchContext {
   setCtZone(zone: number): void;
   setCtHelper(name: string): void;
   nat(req: NatRequest): void;
+  /// Matches only: the packet is malformed for the match (a header too short for it): the kernel drops it
+  /// at this rule, whatever its target (xt's hotdrop).
+  hotdrop?(): void;
+  /// Targets only: send a copy of the packet to `gateway`, out of `oif` when given (TEE, nf_dup_ipv4).
+  duplicate?(gateway: number, oif: string | null): void;
+  /// Targets only: send a packet the host makes in answer to this one (SYNPROXY's SYN/ACK), carrying this
+  /// packet's connection in the reply direction.
+  answer?(pkt: Packet, what: string): void;
 }
 
 interface ModuleBase<O> {

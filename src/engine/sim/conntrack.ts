@@ -95,6 +95,15 @@ export function timeoutOf(c: Conn): number {
   }
 }
 
+/// Conntrack accounting: the protocol handler counts every packet it accepts for the connection, in its
+/// direction (nf_ct_refresh_acct); an ICMP error about the connection, or a TCP segment it ignores, is not.
+function count(conn: Conn, dir: CtDir, pkt: Packet): void {
+  const c = (conn.counters ??= { packets: [0, 0], bytes: [0, 0] });
+  const d = dir === 'ORIGINAL' ? 0 : 1;
+  c.packets[d]++;
+  c.bytes[d] += pkt.length;
+}
+
 export class ConnTable {
   private byTuple = new Map<string, { conn: Conn; dir: CtDir }>();
   private nextId = 1;
@@ -138,8 +147,9 @@ export class ConnTable {
           }
           if (conn.tcpState === 'SYN_RECV' && next === 'ESTABLISHED') conn.assured = true;
           conn.tcpState = next;
+          count(conn, dir, pkt);
         }
-      }
+      } else count(conn, dir, pkt);
       conn.lastSeen = now;
       const state: CtState = dir === 'REPLY' ? 'ESTABLISHED' : conn.seenReply ? 'ESTABLISHED' : conn.expected ? 'RELATED' : 'NEW';
       if (dir === 'REPLY' && !conn.seenReply) conn.seenReply = true;
@@ -161,6 +171,7 @@ export class ConnTable {
       expected: false, natDone: { src: false, dst: false }, snat: false, dnat: false,
       tcpState: pkt.proto === 6 ? (TABLE.ORIGINAL[segmentKind(pkt.flags)][0] as TcpCtState) : 'NONE',
       mark: 0, helper: null, zone: 0, created: now, lastSeen: now,
+      counters: { packets: [1, 0], bytes: [pkt.length, 0] },
     };
     return { state: 'NEW', dir: 'ORIGINAL', conn, fresh: true };
   }

@@ -34,7 +34,7 @@ export function makeIcmpError(orig: Packet, type: number, code: number, host: Ho
   const src = host.isLocal(orig.dst) ? orig.dst : host.sourceFor(orig.src);
   if (src === null) return null;
   const pkt = makePacket({
-    src, dst: orig.src, proto: 1, icmpType: type, icmpCode: code, ttl: 64,
+    src, dst: orig.src, proto: 1, icmpType: type, icmpCode: code, ttl: 64, kernelSocket: true,
     length: 28 + Math.min(orig.length, 576 - 28),
     inner: { src: orig.src, dst: orig.dst, proto: orig.proto, sport: orig.sport, dport: orig.dport, icmpType: orig.icmpType, icmpId: orig.icmpId },
   });

@@ -22,6 +22,8 @@ export interface HostInterface {
   name: string;
   addresses: HostAddress[];
   mac: string;
+  /// Device group (-m devgroup).
+  group: number;
 }
 
 export interface Route {
@@ -31,6 +33,8 @@ export interface Route {
   dev: string;
   /// Preferred source: the device's address on the route's network, else its first.
   src: number | null;
+  /// Routing realm (-m realm): the low 16 bits of the class id of packets it carries.
+  realm: number;
 }
 
 export type RouteResult =
@@ -45,12 +49,14 @@ export class Host implements HostView {
   readonly interfaces = new Map<string, HostInterface>();
   readonly routes: Route[] = [];
   readonly forwarding: boolean;
+  /// Some route has a realm: the kernel then works out realms for every packet (fib_num_tclassid_users).
+  readonly realms: boolean;
   private local = new Set<number>();
   private broadcasts = new Set<number>([0xffffffff]);
 
   constructor(spec: Scenario['host']) {
     this.forwarding = spec.forwarding ?? false;
-    const lo: HostInterface = { name: 'lo', addresses: [address(parseIPv4('127.0.0.1')!, 8)], mac: '00:00:00:00:00:00' };
+    const lo: HostInterface = { name: 'lo', addresses: [address(parseIPv4('127.0.0.1')!, 8)], mac: '00:00:00:00:00:00', group: 0 };
     this.interfaces.set('lo', lo);
     (spec.interfaces ?? []).forEach((ifc, i) => {
       const path = `host.interfaces[${i}]`;
@@ -64,13 +70,15 @@ export class Host implements HostView {
         if (ip === null || prefix > 32) throw new ScenarioError(`"${a}" is not an IPv4 address with a prefix (like 10.0.0.1/24)`, `${path}.addresses[${k}]`);
         return address(ip, prefix);
       });
-      this.interfaces.set(ifc.name, { name: ifc.name, addresses, mac: ifc.mac ?? `02:00:00:00:00:${(i + 1).toString(16).padStart(2, '0')}` });
+      const group = ifc.group ?? 0;
+      if (!Number.isInteger(group) || group < 0 || group > 0xffffffff) throw new ScenarioError(`group ${String(ifc.group)} is not a number 0-4294967295`, `${path}.group`);
+      this.interfaces.set(ifc.name, { name: ifc.name, addresses, mac: ifc.mac ?? `02:00:00:00:00:${(i + 1).toString(16).padStart(2, '0')}`, group });
     });
     for (const ifc of this.interfaces.values())
       for (const a of ifc.addresses) {
         this.local.add(a.addr);
         if (a.prefix < 31) this.broadcasts.add(a.broadcast);
-        if (ifc.name !== 'lo') this.routes.push({ dst: a.net, prefix: a.prefix, via: null, dev: ifc.name, src: a.addr });
+        if (ifc.name !== 'lo') this.routes.push({ dst: a.net, prefix: a.prefix, via: null, dev: ifc.name, src: a.addr, realm: 0 });
       }
     (spec.routes ?? []).forEach((r, i) => {
       const path = `host.routes[${i}]`;
@@ -84,8 +92,12 @@ export class Host implements HostView {
       if (!this.interfaces.has(dev)) throw new ScenarioError(`interface ${dev} is not in host.interfaces`, path);
       const ifc = this.interfaces.get(dev)!;
       const src = (via !== null ? ifc.addresses.find((a) => inCidr(via, a.net)) : undefined)?.addr ?? ifc.addresses[0]?.addr ?? null;
-      this.routes.push({ dst, prefix: 32 - Math.log2((~dst.mask >>> 0) + 1), via, dev, src });
+      // `ip route ... realm N` takes 0-255 (or a name from /etc/iproute2/rt_realms).
+      const realm = r.realm ?? 0;
+      if (!Number.isInteger(realm) || realm < 0 || realm > 255) throw new ScenarioError(`realm ${String(r.realm)} is not a number 0-255`, `${path}.realm`);
+      this.routes.push({ dst, prefix: 32 - Math.log2((~dst.mask >>> 0) + 1), via, dev, src, realm });
     });
+    this.realms = this.routes.some((r) => r.realm !== 0);
     // Longest prefix first; among equals the first listed wins, as with `ip route` metrics left equal.
     this.routes.sort((a, b) => b.prefix - a.prefix);
   }
@@ -136,6 +148,16 @@ export class Host implements HostView {
   /// Is `addr` on one of the interface's own networks?
   onLink(iface: string, addr: number): boolean {
     return this.interfaces.get(iface)?.addresses.some((a) => inCidr(addr, a.net)) ?? false;
+  }
+
+  /// The interface that holds `addr` (its local route's device), or null.
+  deviceOf(addr: number): string | null {
+    for (const ifc of this.interfaces.values()) if (ifc.addresses.some((a) => a.addr === addr)) return ifc.name;
+    return addr >>> 24 === 127 ? 'lo' : null;
+  }
+
+  group(iface: string): number {
+    return this.interfaces.get(iface)?.group ?? 0;
   }
 
   primaryAddress(iface: string): number | null {

@@ -25,6 +25,8 @@ export interface RunState {
   random: () => number;
   /// Record why skipped rules did not match.
   explain: boolean;
+  /// A TEE copy is on its way: it is not copied again (nf_dup_ipv4's nf_skb_duplicated).
+  duplicating?: boolean;
 }
 
 /// A conntrack entry the packet carries (attached by REJECT to its reply, or kept across loopback).
@@ -55,6 +57,10 @@ class PacketRun implements MatchContext, WalkSink {
   natDropped = false;
   /// A NAT statement bound the connection in the nat chain being walked.
   natBound = false;
+  /// A match dropped the packet (hotdrop).
+  hotdropped = false;
+  /// The device a TEE copy leaves by, whatever its destination (it is routed to the gateway).
+  via: string | null = null;
   get explain() { return this.run.explain; }
   /// The packet as it arrived, for REJECT and ICMP errors (which quote it).
   constructor(public pkt: Packet, public run: RunState, public now: number) {}
@@ -78,13 +84,17 @@ class PacketRun implements MatchContext, WalkSink {
     bind(req, this.pkt, this.ct, this.hook, this.run.host, this.run.conns);
     this.natBound = true;
   }
+  hotdrop() { this.hotdropped = true; }
+  duplicate(gateway: number, oif: string | null) { duplicatePacket(this, gateway, oif); }
+  answer(pkt: Packet, what: string) { answerPacket(this, pkt, what); }
   event(kind: PathEvent['kind'], detail: string) {
     this.events.push({ kind, hook: this.hook, at: this.trace.length, detail });
   }
 }
 
-export function processPacket(run: RunState, pkt: Packet, now: number, attached?: Attached): PacketResult {
+export function processPacket(run: RunState, pkt: Packet, now: number, attached?: Attached, via?: string): PacketResult {
   const r = new PacketRun(pkt, run, now);
+  if (via) r.via = via;
   if (attached) {
     r.looked = true;
     r.ct = attached.conn;
@@ -228,6 +238,11 @@ function incoming(r: PacketRun): Outcome {
     r.event('route', `martian ${p.dst >>> 24 === 127 ? 'destination' : 'source'}: a loopback address from ${p.iif}`);
     return { fate: 'dropped', out: null, reason: 'a loopback address on a packet from the network is a martian: routing drops it (net.ipv4.conf.*.route_localnet is off)' };
   }
+  const martian = p.iif !== 'lo' ? martianSource(p, r.run.host) : null;
+  if (martian) {
+    r.event('route', `martian source: ${martian}`);
+    return { fate: 'dropped', out: null, reason: `martian source (${martian}): routing drops the packet` };
+  }
   const rt = r.run.host.route(p.dst);
   if (rt.type === 'local' || rt.type === 'broadcast') {
     r.event('route', `${rt.type === 'local' ? 'local address' : 'broadcast'}: deliver to the host`);
@@ -267,6 +282,16 @@ function incoming(r: PacketRun): Outcome {
   return { fate: 'forwarded', out: p.oif };
 }
 
+/// Why routing refuses the source of a packet from the network (ip_route_input_slow, fib_validate_source),
+/// or null. Groups in 224.0.0.0/24 are delivered without a look at the source.
+function martianSource(p: Packet, host: Host): string | null {
+  const linkLocalGroup = p.dst >>> 8 === 0xe00000;
+  if (p.src >>> 28 === 14 || p.src === 0xffffffff) return 'a multicast or broadcast address cannot send';
+  if (p.src === 0 && p.dst !== 0xffffffff && !linkLocalGroup) return '0.0.0.0 may only send to 255.255.255.255 or a link-local group';
+  if (p.src !== 0 && host.isLocal(p.src) && !linkLocalGroup) return 'the host\'s own address, from the network (accept_local is off)';
+  return null;
+}
+
 function input(r: PacketRun): Outcome {
   if (!hook(r, 'INPUT')) return dropped(r, 'INPUT');
   confirm(r);
@@ -277,10 +302,10 @@ function input(r: PacketRun): Outcome {
 function local(r: PacketRun): Outcome {
   const p = r.pkt;
   let rt = r.run.host.route(p.dst);
-  if (rt.type === 'unreachable') {
+  if (r.via !== null) p.oif = r.via;
+  else if (rt.type === 'unreachable') {
     return { fate: 'dropped', out: null, reason: 'no route to the destination: the sending process gets "Network is unreachable" and nothing enters netfilter' };
-  }
-  p.oif = rt.type === 'unicast' ? rt.route.dev : rt.dev;
+  } else p.oif = rt.type === 'unicast' ? rt.route.dev : rt.dev;
   r.hook = 'OUTPUT';
   r.event('route', p.oif === 'lo' ? 'to a local address: out through lo' : `out via ${p.oif}`);
   const dst = p.dst;
@@ -300,6 +325,44 @@ function local(r: PacketRun): Outcome {
   p.oif = null;
   if (!hook(r, 'PREROUTING')) return dropped(r, 'PREROUTING');
   return input(r);
+}
+
+/// nf_dup_ipv4 (TEE): an untracked copy routed to the gateway (by `oif` when given), sent at once through
+/// OUTPUT and POSTROUTING. In PREROUTING and INPUT its TTL goes down by one, against loops between hosts.
+function duplicatePacket(r: PacketRun, gateway: number, oif: string | null): void {
+  if (r.run.duplicating) return;
+  const host = r.run.host;
+  let dev: string;
+  if (oif !== null) {
+    if (!host.interfaces.has(oif)) return;
+    dev = oif;
+  } else {
+    const rt = host.route(gateway);
+    if (rt.type !== 'unicast') return;
+    dev = rt.route.dev;
+  }
+  const copy = clonePacket(r.pkt);
+  if (r.hook === 'PREROUTING' || r.hook === 'INPUT') copy.ttl--;
+  copy.iif = copy.oif = null;
+  copy.uid = copy.gid = null;
+  copy.kernelSocket = false;
+  r.run.duplicating = true;
+  try {
+    const res = processPacket(r.run, copy, r.now, { conn: null, state: 'UNTRACKED', dir: 'ORIGINAL' }, dev);
+    r.generated.push({ ...res, what: `copy to ${host.describe(gateway)}` });
+  } finally {
+    r.run.duplicating = false;
+  }
+}
+
+/// A packet the host sends in answer (SYNPROXY's SYN/ACK): it carries the packet's connection, if any, as an
+/// established reply (the kernel attaches it with IP_CT_ESTABLISHED_REPLY).
+function answerPacket(r: PacketRun, pkt: Packet, what: string): void {
+  const attached: Attached | undefined = r.ct
+    ? { conn: r.ct, state: 'ESTABLISHED', dir: r.ctDir === 'ORIGINAL' ? 'REPLY' : 'ORIGINAL' }
+    : undefined;
+  const res = processPacket(r.run, pkt, r.now, attached);
+  r.generated.push({ ...res, what });
 }
 
 function sendGenerated(r: PacketRun, g: { pkt: Packet; what: string } | null): void {

@@ -12,6 +12,8 @@ export type Verdict = 'ACCEPT' | 'DROP';
 
 export interface WalkSink {
   trace: TraceStep[];
+  /// Set by a match that dropped the packet (MatchContext.hotdrop).
+  hotdropped?: boolean;
   /// LOG lines of the step being applied.
   logs: string[];
   /// Record why skipped rules did not match (slower; for display).
@@ -47,7 +49,16 @@ export function walkChain(program: Program, base: CompiledChain, pkt: Packet, ct
       return policy(base, table, hook, pkt, sink, push);
     }
     if (!cur.tests[i](pkt, ctx)) {
-      if (skipped) skipped.push({ rule: i + 1, why: whyNot(cur.rules[i], pkt, ctx) });
+      if (sink.hotdropped) {
+        // A match found the packet malformed: the kernel drops it here, and the rule counts nothing.
+        sink.hotdropped = false;
+        push({ table, chain: cur.chain.name, rule: i + 1, verdict: 'DROP', hook });
+        return 'DROP';
+      }
+      if (skipped) {
+        skipped.push({ rule: i + 1, why: whyNot(cur.rules[i], pkt, ctx) });
+        sink.hotdropped = false;
+      }
       i++;
       continue;
     }

@@ -19,8 +19,18 @@ describe('ah', () => {
   });
   it('reads the SPI from payload bytes 4 to 7, after next header, length and reserved', () => {
     const m = matchOf<unknown>('-p ah -m ah --ahspi 500');
+    const seq = '\0\0\0\x07';
     const run = (payload: string) => m.module.match(makePacket({ proto: 51, payload }), m.options, testContext(), m.state);
-    expect([run('\x32\x04\0\0\0\0\x01\xf4'), run('\0\0\x01\xf4'), run('\x32\x04\0\0\0\0\x01\xf5')]).toEqual([true, false, false]);
+    expect([run('\x32\x04\0\0\0\0\x01\xf4' + seq), run('\x32\x04\0\0\0\0\x01\xf5' + seq)]).toEqual([true, false]);
     expect(m.module.xlate!(m.options)).toEqual({ nft: 'ah spi 500' });
+  });
+  it('drops a packet whose AH header is shorter than 12 bytes, as the kernel does (ah-short)', () => {
+    const m = matchOf<unknown>('-p ah -m ah ! --ahspi 500');
+    const ctx = testContext({ hotdrop: () => drops.push('hotdrop') });
+    const drops: string[] = [];
+    const spi500 = '\x32\x04\0\0\0\0\x01\xf4';
+    expect(m.module.match(makePacket({ proto: 51, payload: spi500 + '\0\0\0' }), m.options, ctx, m.state)).toBe(false);
+    expect(drops).toEqual(['hotdrop']);
+    expect(m.module.explain!(makePacket({ proto: 51, payload: spi500 }), m.options, ctx)).toBe('the AH header is shorter than 12 bytes: the kernel drops the packet');
   });
 });

@@ -15,13 +15,17 @@ describe('cgroup', () => {
     expect(error('-m cgroup --cgroup x')).toBe('cgroup: bad value for option "--cgroup", or out of range (0-4294967295).');
     expect(error('-m cgroup')).toMatch(/the kernel refuses the match without --path or --cgroup/);
     expect(error('-m cgroup --path /a --cgroup 1')).toMatch(/the kernel refuses --path together with --cgroup/);
+    // xt_cgroup registers for INPUT, OUTPUT and POSTROUTING (kernel-recorded: cgroup-forwarded's first draft).
+    expect(error('-m cgroup --path /', 'FORWARD')).toBe('cgroup match: only valid in INPUT, OUTPUT and POSTROUTING (the kernel refuses the rule: Invalid argument)');
   });
-  it('is not simulated: a local packet is from the root cgroup, others have no socket', () => {
-    const m = (s: string, iif: string | null) => { const x = matchOf<unknown>(`-m cgroup ${s}`, 'OUTPUT'); return x.module.match(makePacket({ iif }), x.options, testContext({ hook: 'OUTPUT' }), x.state); };
+  it('sees a local process, and the kernel\'s ICMP socket, in the root cgroup; other packets have no socket', () => {
+    const m = (s: string, fields: Parameters<typeof makePacket>[0]) => { const x = matchOf<unknown>(`-m cgroup ${s}`, 'OUTPUT'); return x.module.match(makePacket(fields), x.options, testContext({ hook: 'OUTPUT' }), x.state); };
+    const process = { iif: null, uid: 1000 };
     expect(typeof matchOf('-m cgroup --cgroup 0').module.simulated).toBe('string');
-    expect([m('--cgroup 0', null), m('--cgroup 1', null), m('! --cgroup 1', null), m('--path /', null), m('--path /user.slice', null)]).toEqual([true, false, true, true, false]);
-    // Not sent by a local process: no match, inverted or not.
-    expect([m('--cgroup 0', 'eth0'), m('! --cgroup 1', 'eth0')]).toEqual([false, false]);
+    expect([m('--cgroup 0', process), m('--cgroup 1', process), m('! --cgroup 1', process), m('--path /', process), m('--path /user.slice', process)]).toEqual([true, false, true, true, false]);
+    // REJECT's ICMP error has the kernel's ICMP socket; its TCP reset, and anything that came in, none.
+    expect([m('--path /', { iif: null, proto: 1, kernelSocket: true }), m('--path /', { iif: null, proto: 6 }), m('! --path /a', { iif: null, proto: 6 })]).toEqual([true, false, false]);
+    expect([m('--cgroup 0', { iif: 'eth0' }), m('! --cgroup 1', { iif: 'eth0' }), m('--cgroup 0', { iif: 'lo', uid: null })]).toEqual([false, false, false]);
   });
   it('translates --cgroup as iptables-translate 1.8.9 does; --path stays untranslated', () => {
     const x = (s: string) => { const m = matchOf<unknown>(`-m cgroup ${s}`); return m.module.xlate!(m.options); };

@@ -45,7 +45,7 @@ describe('cluster', () => {
     expect(p.pkttype).toBe('host');
   });
   it('translates a single node to its hash (node - 1), with a note where iptables-translate 1.8.9 is off by one', () => {
-    const x = (s: string, flavour: 'compat' | 'idiomatic' = 'compat') => { const m = matchOf<unknown>(`-m cluster ${s}`); return m.module.xlate!(m.options, { flavour } as never); };
+    const x = (s: string, flavour: 'compat' | 'idiomatic' = 'compat') => { const m = matchOf<unknown>(`-m cluster ${s}`); return m.module.xlate!(m.options, { flavour, hooks: () => ['PREROUTING'] } as never); };
     expect(x('--cluster-total-nodes 2 --cluster-local-node 1 --cluster-hash-seed 0xdeadbeef')).toEqual({
       nft: 'jhash ct original saddr mod 2 seed 0xdeadbeef eq 0 meta pkttype set host',
       note: 'iptables-translate 1.8.9 compares the hash with the node number 1; node N takes hash N-1',
@@ -53,5 +53,12 @@ describe('cluster', () => {
     expect(x('--cluster-total-nodes 4 --cluster-local-nodemask 5 --cluster-hash-seed 1')).toEqual({ nft: 'jhash ct original saddr mod 4 seed 0x00000001 { 0, 2 } meta pkttype set host' });
     expect(x('--cluster-total-nodes 4 ! --cluster-local-nodemask 5 --cluster-hash-seed 1')).toEqual({ nft: 'jhash ct original saddr mod 4 seed 0x00000001 != { 0, 2 } meta pkttype set host', note: 'iptables-translate 1.8.9 drops the ! of the node' });
     expect(x('--cluster-total-nodes 2 --cluster-local-node 1 --cluster-hash-seed 0', 'idiomatic')).toHaveProperty('untranslatable');
+  });
+  it('leaves meta pkttype set out where the kernel refuses it: outside prerouting', () => {
+    const m = matchOf<unknown>('-m cluster --cluster-total-nodes 2 --cluster-local-nodemask 3 --cluster-hash-seed 7');
+    expect(m.module.xlate!(m.options, { flavour: 'compat', hooks: () => ['INPUT'] } as never)).toEqual({
+      nft: 'jhash ct original saddr mod 2 seed 0x00000007 { 0, 1 }',
+      note: 'meta pkttype set host is refused outside prerouting: multicast frames to a unicast address stay multicast',
+    });
   });
 });

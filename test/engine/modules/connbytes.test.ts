@@ -29,14 +29,24 @@ describe('connbytes', () => {
     expect(error('-m connbytes --connbytes 10 --connbytes-mode bytes')).toBe('connbytes: option "--connbytes-dir" must be specified');
     expect(error(`-m connbytes ${d}`)).toBe('connbytes: option "--connbytes" must be specified');
   });
-  it('is not simulated: only the packet itself is counted, and no connection never matches', () => {
-    const m = matchOf<unknown>('-m connbytes --connbytes 100: --connbytes-dir original --connbytes-mode bytes');
-    expect(typeof m.module.simulated).toBe('string');
-    const ct = { id: 1 } as unknown as Conn;
-    expect(m.module.match(makePacket({ length: 120 }), m.options, testContext({ ct }), m.state)).toBe(true);
-    expect(m.module.match(makePacket({ length: 60 }), m.options, testContext({ ct }), m.state)).toBe(false);
-    expect(m.module.match(makePacket({ length: 120 }), m.options, testContext({ ct, ctDir: 'REPLY' }), m.state)).toBe(false);
-    expect(m.module.match(makePacket({ length: 120 }), m.options, testContext(), m.state)).toBe(false);
+  it('reads the connection\'s counters in the option\'s direction; no connection never matches', () => {
+    const ct = { id: 1, counters: { packets: [3, 2], bytes: [300, 101] } } as unknown as Conn;
+    const m = (s: string, ctx = testContext({ ct })) => { const x = matchOf<unknown>(`-m connbytes ${s}`); return x.module.match(makePacket(), x.options, ctx, x.state); };
+    expect([m('--connbytes 300: --connbytes-dir original --connbytes-mode bytes'), m('--connbytes 302: --connbytes-dir original --connbytes-mode bytes')]).toEqual([true, false]);
+    expect([m('--connbytes 2:2 --connbytes-dir reply --connbytes-mode packets'), m('--connbytes 5 --connbytes-dir both --connbytes-mode packets')]).toEqual([true, true]);
+    // avgpkt rounds down: 401 / 5 is 80; 101 / 2 is 50.
+    expect([m('--connbytes 80:80 --connbytes-dir both --connbytes-mode avgpkt'), m('--connbytes 0:50 --connbytes-dir reply --connbytes-mode avgpkt')]).toEqual([true, true]);
+    expect([m('! --connbytes 4 --connbytes-dir original --connbytes-mode packets'), m('! --connbytes 3 --connbytes-dir original --connbytes-mode packets')]).toEqual([true, false]);
+    expect(m('! --connbytes 9 --connbytes-dir both --connbytes-mode packets', testContext())).toBe(false);
+    const x = matchOf<unknown>('-m connbytes --connbytes 60: --connbytes-dir reply --connbytes-mode avgpkt');
+    expect(x.module.explain!(makePacket(), x.options, testContext({ ct }))).toBe('the connection counts 50 bytes per packet (reply), outside 60:');
+  });
+  it('reads ! with a single value as the value itself, as the kernel stores it (connbytes-negated-single)', () => {
+    const spec = '-m connbytes ! --connbytes 2:2 --connbytes-dir original --connbytes-mode packets';
+    expect(saved(spec)).toBe('-m connbytes --connbytes 2:2 --connbytes-mode packets --connbytes-dir original');
+    const x = matchOf<unknown>(spec);
+    const at = (n: number) => x.module.match(makePacket(), x.options, testContext({ ct: { id: 1, counters: { packets: [n, 0], bytes: [0, 0] } } as unknown as Conn }), x.state);
+    expect([at(1), at(2), at(3)]).toEqual([false, true, false]);
   });
   it('translates as iptables-translate 1.8.9 does', () => {
     const x = (s: string) => { const m = matchOf<unknown>(`-m connbytes ${s}`); return m.module.xlate!(m.options); };

@@ -25,10 +25,26 @@ describe('dccp', () => {
     expect(error('-p dccp -m dccp --dport 1:2:3')).toBe('dccp: Too many components for option "--destination-port" (max: 2)');
     expect(error('-m dccp --dport 5')).toMatch(/only valid with -p dccp/);
   });
-  it('is not simulated: the packet has no DCCP header', () => {
-    const m = (s: string) => { const x = matchOf<unknown>(`-p dccp -m dccp ${s}`); return x.module.match(makePacket({ proto: 33 }), x.options, testContext(), x.state); };
-    expect(typeof matchOf('-p dccp -m dccp').module.simulated).toBe('string');
-    expect([m(''), m('--dport 5000'), m('! --dport 5000'), m('--sport 1 ! --dccp-types REQUEST')]).toEqual([true, false, true, false]);
+  it('reads ports, type and options from the DCCP header the payload carries (as recorded: dccp-*)', () => {
+    // sport 40000, dport 5001, data offset in words, X=1; 6 bytes of sequence number, then the type's own.
+    const head = (type: number, opts = '', doff?: number) => {
+      const body = '\0'.repeat(6) + '\0'.repeat([4, 12, 0, 8, 8, 8, 8, 12, 8, 8][type] ?? 12) + opts;
+      const pad = '\0'.repeat((4 - ((10 + body.length) % 4)) % 4);
+      return String.fromCharCode(0x9c, 0x40, 0x13, 0x89, doff ?? (10 + body.length + pad.length) / 4, 0, 0, 0, (type << 1) | 1, 0) + body + pad;
+    };
+    const drops: string[] = [];
+    const m = (s: string, payload: string) => { const x = matchOf<unknown>(`-p dccp -m dccp ${s}`); return x.module.match(makePacket({ proto: 33, payload }), x.options, testContext({ hotdrop: () => drops.push(s) }), x.state); };
+    expect([m('--dport 5001', head(0)), m('--dport 5002', head(0)), m('! --dport 5002', head(0)), m('--sport 1000:40000', head(0))]).toEqual([true, false, true, true]);
+    expect([m('--dccp-types REQUEST,RESET', head(7)), m('--dccp-types REQUEST,RESET', head(2)), m('--dccp-types INVALID', head(12)), m('! --dccp-types DATA', head(4))]).toEqual([true, false, true, true]);
+    // Options after the header: 0 and 1 are one byte, others say their length.
+    expect([m('--dccp-option 32', head(2, '\x00\x01\x20')), m('--dccp-option 32', head(2, '\x21\x03\x20')), m('--dccp-option 32', head(0, '\x20\x02')), m('! --dccp-option 32', head(2))]).toEqual([true, false, true, true]);
+    expect(drops).toEqual([]);
+    // Fewer than 12 bytes, or a data offset short of the header: the kernel drops the packet.
+    expect([m('! --dport 1', head(0).slice(0, 11)), m('--dccp-option 32', head(2, '', 3)), m('--dport 5001', head(2, '', 3))]).toEqual([false, false, true]);
+    expect(drops).toEqual(['! --dport 1', '--dccp-option 32']);
+    const x = matchOf<unknown>('-p dccp -m dccp --sport 1:2 --dport 5001');
+    expect(x.module.explain!(makePacket({ proto: 33, payload: head(0) }), x.options, testContext())).toBe('sport 40000 is not in 1:2');
+    expect(x.module.explain!(makePacket({ proto: 33, payload: 'short' }), x.options, testContext())).toBe('the DCCP header is cut short: the kernel drops the packet');
   });
   it('translates as iptables-translate 1.8.9 does, where nft can', () => {
     const x = (s: string) => { const m = matchOf<unknown>(`-p dccp -m dccp ${s}`); return m.module.xlate!(m.options); };

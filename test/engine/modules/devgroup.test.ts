@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makePacket } from '../../../src/engine/model/packet';
 import { testContext } from '../../helpers/context';
+import { Host } from '../../../src/engine/sim/host';
 import { error, listed, matchOf, saved } from './match-helper';
 
 describe('devgroup', () => {
@@ -22,18 +23,29 @@ describe('devgroup', () => {
     expect(error('-m devgroup --dst-group 2')).toMatch(/--dst-group is only valid in FORWARD, OUTPUT and POSTROUTING/);
     expect(error('-m devgroup --src-group 2', 'OUTPUT')).toMatch(/--src-group is only valid in PREROUTING, INPUT and FORWARD/);
   });
-  it('sees every interface in group 0', () => {
-    const m = (s: string, chain = 'INPUT') => { const x = matchOf<unknown>(`-m devgroup ${s}`, chain); return x.module.match(makePacket({ iif: 'eth0' }), x.options, testContext(), x.state); };
-    expect([m('--src-group 0'), m('--src-group 2'), m('! --src-group 2'), m('--src-group 2/0x1')]).toEqual([true, false, true, true]);
-    expect(m('--src-group 0 --dst-group 1', 'FORWARD')).toBe(false);
+  it('reads the groups of the input and output interfaces (0 without a group)', () => {
+    const host = new Host({ interfaces: [{ name: 'eth0', addresses: [] }, { name: 'eth1', addresses: [], group: 6 }] });
+    const m = (s: string, iif: string, oif: string | null = null) => { const x = matchOf<unknown>(`-m devgroup ${s}`, 'FORWARD'); return x.module.match(makePacket({ iif, oif }), x.options, testContext({ host }), x.state); };
+    expect([m('--src-group 0', 'eth0'), m('--src-group 2', 'eth0'), m('! --src-group 2', 'eth0'), m('--src-group 2/0x1', 'eth0')]).toEqual([true, false, true, true]);
+    expect([m('--src-group 6', 'eth1'), m('--src-group 0x4/0x4', 'eth1'), m('--src-group default', 'eth1')]).toEqual([true, true, false]);
+    expect(() => new Host({ interfaces: [{ name: 'eth0', addresses: [], group: -1 }] })).toThrow('host.interfaces[0].group: group -1 is not a number 0-4294967295');
+    expect([m('! --src-group 1 --dst-group 6', 'eth0', 'eth1'), m('! --src-group 1 --dst-group 0', 'eth0', 'eth1')]).toEqual([true, false]);
+    const x = matchOf<unknown>('-m devgroup --src-group 0 ! --dst-group 6', 'FORWARD');
+    expect(x.module.explain!(makePacket({ iif: 'eth0', oif: 'eth1' }), x.options, testContext({ host }))).toBe('eth1 is in group 6, which --dst-group 0x6 excludes');
   });
   it('translates as iptables-translate 1.8.9 does', () => {
     const x = (s: string, flavour: 'compat' | 'idiomatic' = 'compat') => { const m = matchOf<unknown>(`-m devgroup ${s}`, 'FORWARD'); return m.module.xlate!(m.options, { flavour } as never); };
     expect(x('--src-group 2')).toEqual({ nft: 'iifgroup 0x2' });
     expect(x('--src-group 0')).toEqual({ nft: 'iifgroup default' });
-    expect(x('! --src-group 2/0xf --dst-group 0x10/255')).toEqual({ nft: 'iifgroup and 0xf != 0x2 oifgroup and 0xff != 0x10' });
     expect(x('--src-group 2 ! --dst-group 0x10')).toEqual({ nft: 'iifgroup 0x2 oifgroup != 0x10' });
-    // The reference carries the `!=` of --src-group over to --dst-group; idiomatic does not.
+    expect(x('! --src-group 2 ! --dst-group 0x10')).toEqual({ nft: 'iifgroup != 0x2 oifgroup != 0x10' });
+  });
+  it('negates --dst-group only when asked, where the reference carries the ! of --src-group over (kernel-checked)', () => {
+    const x = (s: string, flavour: 'compat' | 'idiomatic' = 'compat') => { const m = matchOf<unknown>(`-m devgroup ${s}`, 'FORWARD'); return m.module.xlate!(m.options, { flavour } as never); };
+    const note = 'iptables-translate 1.8.9 negates --dst-group as well when --src-group is negated (`oifgroup !=`), which matches the other groups';
+    expect(x('! --src-group 2/0xf --dst-group 0x10/255')).toEqual({ nft: 'iifgroup and 0xf != 0x2 oifgroup and 0xff == 0x10', note });
+    expect(x('--src-group 2/0xf ! --dst-group 0x10/255')).toEqual({ nft: 'iifgroup and 0xf == 0x2 oifgroup and 0xff != 0x10' });
+    expect(x('! --src-group 1 --dst-group 0')).toEqual({ nft: 'iifgroup != 0x1 oifgroup default', note });
     expect(x('! --src-group 2 --dst-group 0x10', 'idiomatic')).toEqual({ nft: 'iifgroup != 0x2 oifgroup 0x10' });
   });
 });

@@ -24,11 +24,16 @@ describe('ecn', () => {
     const x = matchOf<unknown>('-p tcp -m ecn --ecn-tcp-ece ! --ecn-ip-ect 2');
     expect(x.module.space!(x.options)).toEqual({ all: [{ not: { field: 'tos', value: 2, mask: 3 } }, { field: 'tcpflags', value: 64, mask: 64 }] });
   });
-  it('translates as iptables-translate 1.8.9 does; idiomatic tests the one flag bit', () => {
+  it('translates as iptables-translate 1.8.9 does where that is right; a negated flag tests its one bit (kernel-checked)', () => {
     const x = (s: string, flavour: 'compat' | 'idiomatic' = 'compat') => { const m = matchOf<unknown>(`-p tcp -m ecn ${s}`); return m.module.xlate!(m.options, { flavour } as never); };
+    const note = 'iptables-translate 1.8.9 negates every ECN option once one is negated, and writes a negated flag as `tcp flags != cwr`, which compares all the flags with that one (it matches SYN,ECE,CWR, which `! --ecn-tcp-cwr` does not)';
     expect(x('--ecn-tcp-cwr')).toEqual({ nft: 'tcp flags cwr' });
     expect(x('--ecn-tcp-cwr --ecn-tcp-ece --ecn-ip-ect 1')).toEqual({ nft: 'tcp flags ecn tcp flags cwr ip ecn ect1' });
-    expect(x('! --ecn-tcp-cwr ! --ecn-tcp-ece ! --ecn-ip-ect 2')).toEqual({ nft: 'tcp flags != ecn tcp flags != cwr ip ecn != ect0' });
+    expect(x('! --ecn-ip-ect 2')).toEqual({ nft: 'ip ecn != ect0' });
+    expect(x('! --ecn-tcp-cwr ! --ecn-tcp-ece ! --ecn-ip-ect 2')).toEqual({ nft: 'tcp flags & ecn == 0 tcp flags & cwr == 0 ip ecn != ect0', note });
+    expect(x('! --ecn-tcp-cwr')).toEqual({ nft: 'tcp flags & cwr == 0', note });
     expect(x('! --ecn-tcp-cwr', 'idiomatic')).toEqual({ nft: 'tcp flags & cwr == 0' });
+    // The reference would print `tcp flags != ecn ip ecn != ect0` here.
+    expect(x('--ecn-tcp-ece ! --ecn-ip-ect 2')).toEqual({ nft: 'tcp flags ecn ip ecn != ect0', note });
   });
 });

@@ -30,9 +30,20 @@ describe('esp', () => {
   });
   it('reads the SPI from the first four payload bytes', () => {
     const m = matchOf<unknown>('-p esp -m esp --espspi 500:600');
+    const seq = '\0\0\0\x01';
     const run = (payload: string, fragOffset = 0) => m.module.match(makePacket({ proto: 50, payload, fragOffset }), m.options, testContext(), m.state);
-    expect([run(spi(500) + 'x'), run(spi(601)), run(''), run(spi(500), 3)]).toEqual([true, false, false, false]);
-    expect(m.module.explain!(makePacket({ proto: 50 }), m.options, testContext())).toBe('the payload is too short for the ESP header');
+    expect([run(spi(500) + seq + 'x'), run(spi(601) + seq), run(spi(500) + seq, 3)]).toEqual([true, false, false]);
+  });
+  it('drops a packet whose ESP header is shorter than 8 bytes, negated or not (esp-short)', () => {
+    const drops: number[] = [];
+    const run = (s: string, payload: string) => {
+      const m = matchOf<unknown>(`-p esp -m esp ${s}`);
+      return m.module.match(makePacket({ proto: 50, payload }), m.options, testContext({ hotdrop: () => drops.push(payload.length) }), m.state);
+    };
+    expect([run('--espspi 500', spi(500)), run('! --espspi 500', '\0\0\0\x01\0\0\0'), run('! --espspi 500', spi(1) + '\0\0\0\0')]).toEqual([false, false, true]);
+    expect(drops).toEqual([4, 7]);
+    const m = matchOf<unknown>('-p esp -m esp --espspi 500');
+    expect(m.module.explain!(makePacket({ proto: 50 }), m.options, testContext())).toBe('the ESP header is shorter than 8 bytes: the kernel drops the packet');
   });
   it('translates as iptables-translate 1.8.9 does, where nft can', () => {
     const x = (s: string) => { const m = matchOf<unknown>(`-p esp -m esp ${s}`); return m.module.xlate!(m.options); };

@@ -51,6 +51,10 @@ describe('rpfilter', () => {
     // A source that is the host's own address passes only with --accept-local; lo always passes.
     expect(ok(strict, from('eth0', '203.0.113.10'))).toBe(false);
     expect(ok(local, from('eth0', '203.0.113.10'))).toBe(true);
+    // ... and still only by the interface holding the address, unless --loose (rpfilter-accept-local).
+    expect(ok(local, from('eth1', '203.0.113.10'))).toBe(false);
+    expect(local.module.explain!(from('eth1', '203.0.113.10'), local.options, ctx)).toBe('the source is an address of eth0, not of eth1');
+    expect(ok(rp('--accept-local --loose'), from('eth1', '203.0.113.10'))).toBe(true);
     expect(ok(strict, from('lo', '127.0.0.1', '127.0.0.1'))).toBe(true);
     // DHCP discovery from 0.0.0.0 to the broadcast address passes.
     expect(ok(strict, from('eth1', '0.0.0.0', '255.255.255.255'))).toBe(true);

@@ -23,6 +23,22 @@ describe('SYNPROXY', () => {
     const seg = (flags: number) => t.module.apply(makePacket({ proto: 6, flags }), t.options, testContext());
     expect([seg(TCP.SYN), seg(TCP.ACK), seg(TCP.ACK | TCP.PSH), seg(TCP.SYN | TCP.ACK), seg(TCP.RST), seg(TCP.FIN | TCP.ACK)]).toEqual(['DROP', 'DROP', 'DROP', 'CONTINUE', 'CONTINUE', 'CONTINUE']);
     expect(t.module.xlate!(t.options)).toEqual({ nft: 'synproxy mss 1460' });
+  });
+  it('answers a SYN with a SYN/ACK offering the options asked for that the client sent (60 and 40 bytes as recorded)', () => {
+    const answer = (spec: string, tcpOptions: number[]) => {
+      const t = target('filter', 'INPUT', `-p tcp -j SYNPROXY ${spec}`);
+      const sent: { pkt: ReturnType<typeof makePacket>; what: string }[] = [];
+      const syn = makePacket({ proto: 6, flags: TCP.SYN, src: 1, dst: 2, sport: 40000, dport: 22, tcpOptions });
+      t.module.apply(syn, t.options, testContext({ answer: (pkt, what) => sent.push({ pkt, what }) }));
+      const [{ pkt, what }] = sent;
+      return { what, src: pkt.src, dst: pkt.dst, sport: pkt.sport, dport: pkt.dport, flags: pkt.flags, tcpOptions: pkt.tcpOptions, length: pkt.length, mss: pkt.mss };
+    };
+    expect(answer('--sack-perm --timestamp --wscale 7 --mss 1460', [2, 4, 8, 3])).toEqual({
+      what: 'tcp SYN,ACK', src: 2, dst: 1, sport: 22, dport: 40000, flags: TCP.SYN | TCP.ACK, tcpOptions: [2, 4, 8, 3], length: 60, mss: 1460,
+    });
+    expect(answer('--mss 1400', [])).toMatchObject({ tcpOptions: [], length: 40, mss: null });
+    // Without timestamps the cookie cannot keep window scaling or SACK.
+    expect(answer('--sack-perm --wscale 7 --mss 1460', [2, 4, 3])).toMatchObject({ tcpOptions: [2], length: 44 });
     expect(target('filter', 'INPUT', '-p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460 --ecn').module.xlate!(target<unknown>('filter', 'INPUT', '-p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460 --ecn').options))
       .toEqual({ nft: 'synproxy sack-perm timestamp wscale 7 mss 1460 ecn' });
   });

@@ -16,12 +16,14 @@ describe('TEE', () => {
     expect(error('mangle', 'PREROUTING', '-j TEE --gateway 10.0.0.0/8')).toBe('getaddrinfo: Name or service not known');
     expect(error('mangle', 'PREROUTING', '-j TEE --gateway gw.example')).toMatch(/cannot resolve host names/);
   });
-  it('lets the original continue unchanged, and translates to dup', () => {
+  it('asks for a copy to the gateway, lets the original continue unchanged, and translates to dup', () => {
     const t = target('mangle', 'PREROUTING', '-j TEE --gateway 10.0.0.1 --oif eth0');
     const p = makePacket({ proto: 17, length: 60 });
-    expect(t.module.apply(p, t.options, testContext())).toBe('CONTINUE');
+    const copies: string[] = [];
+    expect(t.module.apply(p, t.options, testContext({ duplicate: (gw, oif) => copies.push(`${gw} ${oif}`) }))).toBe('CONTINUE');
+    expect(copies).toEqual([`${0x0a000001} eth0`]);
     expect(p).toEqual(makePacket({ proto: 17, length: 60 }));
-    expect(typeof t.module.simulated).toBe('string');
+    expect(t.module.simulated).toBe(true);
     expect(t.module.xlate!(t.options)).toEqual({ nft: 'dup to 10.0.0.1 device eth0' });
     const plain = target('mangle', 'PREROUTING', '-j TEE --gateway 10.0.0.1');
     expect(plain.module.xlate!(plain.options)).toEqual({ nft: 'dup to 10.0.0.1' });

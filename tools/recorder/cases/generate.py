@@ -19,7 +19,7 @@ from jsonfmt import dumps  # noqa: E402
 
 OUT = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'test', 'kernel', 'cases'))
 MODULES = ['chains', 'matches', 'targets', 'conntrack', 'routing', 'tables', 'incidents', 'nat', 'mangle', 'raw',
-           'docker', 'kube', 'frontends',
+           'docker', 'kube', 'frontends', 'modules_more',
            'nft_origins', 'nft_sim_facts', 'nft_equiv']  # last: nft_equiv translates the cases the others wrote
 
 

@@ -8,8 +8,9 @@ A twin is {"description", "scenario": {version, host, nft, packets}, "origin": "
 are named <group>-<name> (idiomatic) and compat-<group>-<name>.
 
 Left out, with the count printed: cases with ipsets ("sets"), -m statistic or "randomDraws" (the kernel draws at
-random; the twin could not be steered), "random" fields (a NAT port picked at random), unrecorded origins, and
-every mode whose translation leaves a rule untranslated (its comment and reason are printed).
+random; the twin could not be steered), "random" fields (a NAT port picked at random), unrecorded origins, cases
+that say why not ("noTwin": a reason), and every mode whose translation leaves a rule untranslated (its comment
+and reason are printed).
 """
 import collections
 import json
@@ -47,6 +48,8 @@ def unfit(case):
         return '-m statistic (random draws)'
     if case.get('random'):
         return 'a NAT port chosen at random'
+    if case.get('noTwin'):
+        return 'the case says why not ("noTwin")'
     return None
 
 

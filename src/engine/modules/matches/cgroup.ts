@@ -1,9 +1,13 @@
 // -m cgroup: the control group of the socket that sent the packet (xt_cgroup): its net_cls classid
 // (--cgroup) or its cgroup v2 path (--path). A packet with no local socket never matches, inverted or not.
+// Kernel-recorded (test/kernel/cases/modules-more/cgroup-*): a local process's packet has one, and so has
+// the kernel's own ICMP error (sent from its ICMP socket, in the root cgroup); a TCP reset of REJECT, a
+// forwarded packet, and anything that came in (lo included) have none.
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
 import { cUint, U32 } from '../c-number';
 import { not } from '../values';
+import type { Packet } from '../../model/packet';
 
 export type CgroupOptions = { classid: number; inv: boolean } | { path: string; inv: boolean };
 
@@ -12,11 +16,13 @@ function matches(o: CgroupOptions): boolean {
   return 'classid' in o ? o.classid === 0 : o.path.replace(/\/+$/, '') === '';
 }
 
+const hasSocket = (pkt: Packet) => pkt.iif === null && (pkt.uid !== null || !!pkt.kernelSocket);
+
 export const cgroup: MatchModule<CgroupOptions> = {
   kind: 'match',
   name: 'cgroup',
   help: 'Match the control group of the local process that sent the packet: a net_cls classid (--cgroup) or a cgroup v2 path (--path).',
-  simulated: 'control groups are not modelled: a locally sent packet counts as sent from the root cgroup (classid 0, path /); other packets have no socket and never match',
+  simulated: 'control groups are not modelled: a local process, and the kernel\'s ICMP socket, count as in the root cgroup (classid 0, path /); other packets have no socket and never match',
   options: [
     {
       name: 'cgroup', invert: true, help: 'The net_cls classid.',
@@ -28,14 +34,17 @@ export const cgroup: MatchModule<CgroupOptions> = {
     },
     { name: 'path', invert: true, help: 'The cgroup v2 path, below /sys/fs/cgroup.' },
   ],
-  finalize(p) {
+  finalize(p, rule) {
+    // xt_cgroup registers for LOCAL_IN, LOCAL_OUT and POST_ROUTING only.
+    if (rule.hooks.some((h) => h === 'PREROUTING' || h === 'FORWARD'))
+      throw new OptionError('cgroup match: only valid in INPUT, OUTPUT and POSTROUTING (the kernel refuses the rule: Invalid argument)');
     if (p.cgroup && p.path) throw new OptionError('cgroup: the kernel refuses --path together with --cgroup (RULE_APPEND failed (Invalid argument))');
     if (p.cgroup) return { classid: p.cgroup.value, inv: p.cgroup.inv };
     if (p.path) return { path: String(p.path.value), inv: p.path.inv };
     throw new OptionError('cgroup: the kernel refuses the match without --path or --cgroup (RULE_APPEND failed (Invalid argument))');
   },
-  match: (pkt, o) => pkt.iif === null && matches(o) !== o.inv,
-  explain: (pkt, o) => (pkt.iif !== null ? 'the packet was not sent by a local process (no socket)' : `the sending process is in the root cgroup, which ${'classid' in o ? `has classid 0, ${o.inv ? '' : 'not '}${o.classid}` : `${o.inv ? 'is' : 'is not'} below ${o.path}`}`),
+  match: (pkt, o) => hasSocket(pkt) && matches(o) !== o.inv,
+  explain: (pkt, o) => (!hasSocket(pkt) ? 'the packet has no local socket (it came in, or the kernel made it without one)' : `the sending process is in the root cgroup, which ${'classid' in o ? `has classid 0, ${o.inv ? '' : 'not '}${o.classid}` : `${o.inv ? 'is' : 'is not'} below ${o.path}`}`),
   save: (o) => ('classid' in o ? `${not(o.inv)}--cgroup ${o.classid}` : `${not(o.inv)}--path "${o.path}"`),
   list: (o) => `cgroup ${o.inv ? '! ' : ''}${'classid' in o ? o.classid : o.path}`,
   // iptables-translate leaves --path untranslated; nft's socket cgroupv2 resolves the path when the

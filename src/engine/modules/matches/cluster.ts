@@ -1,6 +1,10 @@
 // -m cluster: load sharing without a load balancer (xt_cluster). Every node sees every packet; a node
 // takes the connections whose hash of the original source address falls on one of its nodes. The hash is
-// the kernel's jhash of the address with --cluster-hash-seed, scaled to --cluster-total-nodes.
+// the kernel's jhash of the address with --cluster-hash-seed, scaled to --cluster-total-nodes; node N
+// takes hash N-1. Kernel-recorded (test/kernel/cases/modules-more/cluster-*), and the numbering checked
+// against nft by loading the translations by hand: `jhash ct original saddr mod 2 seed S eq 0` keeps the
+// connections of node 1, iptables-translate's `eq 1` those of node 2. (nft 1.0.6 cannot list a ruleset
+// holding `jhash ct original saddr`, so the recorder cannot record such twins.)
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
 import { cUint, U32 } from '../c-number';
@@ -70,16 +74,20 @@ export const cluster: MatchModule<ClusterOptions> = {
   save: (o) => `${o.inv ? '! ' : ''}--cluster-local-nodemask ${hex8(o.mask)} --cluster-total-nodes ${o.total} --cluster-hash-seed ${hex8(o.seed)}`,
   list: (o) => `cluster ${o.inv ? '!' : ''}node_mask=${hex8(o.mask)} total_nodes=${o.total} hash_seed=${hex8(o.seed)}`,
   // nft's jhash of ct original saddr is the kernel's hash (same jhash, same scaling). iptables-translate
-  // 1.8.9 compares a single node's hash with its number instead of number - 1, and drops `!`.
+  // 1.8.9 compares a single node's hash with its number instead of number - 1, and drops `!`. The kernel
+  // takes `meta pkttype set` in prerouting only (elsewhere nft -f fails: Operation not supported, though
+  // nft -c passes it), so outside PREROUTING compat leaves it out.
   xlate(o, ctx) {
     if (ctx?.flavour === 'idiomatic')
       return { untranslatable: 'cluster rewrites pkttype only for multicast frames to a unicast address, matched or not, and hashes a related connection\'s master; nft\'s jhash and meta pkttype set host do neither' };
     const b = bits(o.mask);
     const want = b.length === 1 ? `${o.inv ? '!= ' : 'eq '}${b[0]}` : `${o.inv ? '!= ' : ''}{ ${b.join(', ')} }`;
-    const nft = `jhash ct original saddr mod ${o.total} seed ${hex8(o.seed)} ${want} meta pkttype set host`;
+    const prerouting = (ctx?.hooks() ?? []).every((h) => h === 'PREROUTING');
+    const nft = `jhash ct original saddr mod ${o.total} seed ${hex8(o.seed)} ${want}${prerouting ? ' meta pkttype set host' : ''}`;
     const notes: string[] = [];
     if (b.length === 1) notes.push(`iptables-translate 1.8.9 compares the hash with the node number ${b[0] + 1}; node N takes hash N-1`);
     if (o.inv) notes.push('iptables-translate 1.8.9 drops the ! of the node');
+    if (!prerouting) notes.push('meta pkttype set host is refused outside prerouting: multicast frames to a unicast address stay multicast');
     return notes.length ? { nft, note: notes.join('; ') } : { nft };
   },
 };

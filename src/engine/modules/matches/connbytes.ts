@@ -1,8 +1,11 @@
 // -m connbytes: the packets, bytes or average packet size a connection has carried so far, in one
-// direction or both (xt_connbytes). `!` is stored as a reversed range, which the kernel reads as "outside".
+// direction or both, the packet itself included (xt_connbytes over conntrack's accounting). `!` is stored
+// as a reversed range, which the kernel reads as "outside": `! --connbytes 2:2` reverses nothing and means
+// 2:2 (kernel-recorded, test/kernel/cases/modules-more/connbytes-*).
 import type { MatchModule } from '../types';
 import { OptionError } from '../types';
 import { cUint, U64 } from '../c-number';
+import type { Conn } from '../../model/conntrack';
 
 const DIRS = ['original', 'reply', 'both'] as const;
 const MODES = ['packets', 'bytes', 'avgpkt'] as const;
@@ -37,18 +40,22 @@ function oneOf<T extends string>(list: readonly T[], v: string, what: string): T
   return v as T;
 }
 
-/// What the connection has counted: the model keeps no counters, so only the packet itself.
-function counted(pktLen: number, o: ConnbytesOptions, dir: string): bigint {
-  const mine = o.dir === 'both' || (o.dir === 'original') === (dir === 'ORIGINAL');
-  if (!mine) return 0n;
-  return o.mode === 'packets' ? 1n : BigInt(pktLen);
+/// What the connection has counted in the option's direction (conntrack's, not the packet's): packets,
+/// bytes, or bytes per packet rounded down (0 before any packet).
+function counted(ct: Conn, o: ConnbytesOptions): bigint {
+  const c = ct.counters ?? { packets: [0, 0], bytes: [0, 0] };
+  const pick = (v: [number, number]) => BigInt(o.dir === 'original' ? v[0] : o.dir === 'reply' ? v[1] : v[0] + v[1]);
+  const packets = pick(c.packets);
+  if (o.mode === 'packets') return packets;
+  if (o.mode === 'bytes') return pick(c.bytes);
+  return packets ? pick(c.bytes) / packets : 0n;
 }
 
 export const connbytes: MatchModule<ConnbytesOptions> = {
   kind: 'match',
   name: 'connbytes',
   help: 'Match the packets, bytes or average packet size the connection has carried so far.',
-  simulated: 'conntrack\'s packet and byte counters are not modelled: only the packet itself is counted, which is exact for a connection\'s first packet',
+  simulated: true,
   options: [
     { name: 'connbytes', invert: true, parse: ([v]) => parseRange(v), help: 'A count, from:to, or from: (to the end).' },
     { name: 'connbytes-dir', values: DIRS, parse: ([v]) => oneOf(DIRS, v, 'dir'), help: 'Count the original direction, the reply direction, or both.' },
@@ -58,14 +65,16 @@ export const connbytes: MatchModule<ConnbytesOptions> = {
     if (!p.connbytes) throw new OptionError('connbytes: option "--connbytes" must be specified');
     if (!p['connbytes-dir']) throw new OptionError('connbytes: option "--connbytes-dir" must be specified');
     if (!p['connbytes-mode']) throw new OptionError('connbytes: option "--connbytes-mode" must be specified');
-    return { ...p.connbytes.value, inv: p.connbytes.inv, dir: p['connbytes-dir'].value, mode: p['connbytes-mode'].value };
+    // The kernel cannot tell a reversed single value from a plain one (nor can iptables-save).
+    const { from, to } = p.connbytes.value;
+    return { from, to, inv: p.connbytes.inv && from !== to, dir: p['connbytes-dir'].value, mode: p['connbytes-mode'].value };
   },
-  match(pkt, o, ctx) {
+  match(_pkt, o, ctx) {
     if (!ctx.ct) return false;
-    const n = counted(pkt.length, o, ctx.ctDir);
+    const n = counted(ctx.ct, o);
     return (n >= BigInt(o.from) && n <= BigInt(o.to)) !== o.inv;
   },
-  explain: (pkt, o, ctx) => (ctx.ct ? `the connection counts ${counted(pkt.length, o, ctx.ctDir)} ${o.mode} (${o.dir}), ${o.inv ? 'inside' : 'outside'} ${o.from}:${o.to}` : 'the packet has no connection'),
+  explain: (_pkt, o, ctx) => (ctx.ct ? `the connection counts ${counted(ctx.ct, o)} ${o.mode === 'avgpkt' ? 'bytes per packet' : o.mode} (${o.dir}), ${o.inv ? 'inside' : 'outside'} ${o.from}:${o.to === MAX ? '' : o.to}` : 'the packet has no connection'),
   // iptables prints an open range, and 0:0, by its start alone.
   save: (o) => `${o.inv ? '! ' : ''}--connbytes ${range(o)} --connbytes-mode ${o.mode} --connbytes-dir ${o.dir}`,
   list: (o) => `${o.inv ? '! ' : ''}connbytes ${range(o)} connbytes mode ${o.mode} connbytes direction ${o.dir}`,

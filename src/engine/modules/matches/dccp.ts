@@ -1,6 +1,9 @@
 // -m dccp: DCCP ports, packet types and options (xt_dccp). Needs -p dccp. The packet model has no DCCP
-// header, so the match is parsed, saved and translated but not simulated.
-import type { MatchModule } from '../types';
+// header: a scenario packet carries it as its payload (RFC 4340 layout), as the kernel recorder sends it.
+// Kernel-recorded (test/kernel/cases/modules-more/dccp-*): fewer than 12 bytes of header, or a data
+// offset short of the header when --dccp-option looks for options, and the kernel drops the packet.
+import type { MatchContext, MatchModule } from '../types';
+import type { Packet } from '../../model/packet';
 import { OptionError } from '../types';
 import { parsePort, type Range } from '../values';
 
@@ -50,6 +53,59 @@ function types(v: string): number {
   return mask;
 }
 
+/// The header fields the match reads, from the payload; null when it is shorter than the 12 bytes of a
+/// generic header.
+function header(payload: string): { sport: number; dport: number; type: number; x: boolean; doff: number } | null {
+  if (payload.length < 12) return null;
+  const b = (i: number) => payload.charCodeAt(i) & 0xff;
+  return { sport: b(0) * 256 + b(1), dport: b(2) * 256 + b(3), doff: b(4), type: (b(8) >> 1) & 15, x: !!(b(8) & 1) };
+}
+
+/// What each type adds to the generic header: a service code (Request), an acknowledgement number, or
+/// both (Response; Reset with its code, as every reserved type is read).
+const TYPE_BYTES = [4, 12, 0, 8, 8, 8, 8, 12, 8, 8];
+
+/// Bytes of header before the options: 12, 4 more for 48-bit sequence numbers, and the type's own.
+const headerLength = (h: { type: number; x: boolean }) => 12 + (h.x ? 4 : 0) + (TYPE_BYTES[h.type] ?? 12);
+
+/// Whether the options hold `kind`, walking them as the kernel does; 'drop' for a data offset short of the
+/// header or options past the packet's end.
+function hasOption(payload: string, h: { type: number; x: boolean; doff: number }, kind: number): boolean | 'drop' {
+  const start = headerLength(h), len = h.doff * 4 - start;
+  if (len < 0) return 'drop';
+  if (len === 0) return false;
+  if (payload.length < start + len) return 'drop';
+  for (let i = 0; i < len;) {
+    const k = payload.charCodeAt(start + i) & 0xff;
+    if (k === kind) return true;
+    i += k < 2 ? 1 : (payload.charCodeAt(start + i + 1) & 0xff) || 1;
+  }
+  return false;
+}
+
+/// The first clause that fails (with why), null when all hold, or 'drop'.
+function failing(pkt: Packet, o: DccpOptions): string | null | 'drop' {
+  if (pkt.fragOffset) return 'a later fragment carries no header';
+  const h = header(pkt.payload);
+  if (!h) return 'drop';
+  const inRange = (v: number, r: Range) => v >= r.min && v <= r.max;
+  if (o.sport && inRange(h.sport, o.sport.range) === o.sport.inv) return `sport ${h.sport} is ${o.sport.inv ? '' : 'not '}in ${range(o.sport.range)}`;
+  if (o.dport && inRange(h.dport, o.dport.range) === o.dport.inv) return `dport ${h.dport} is ${o.dport.inv ? '' : 'not '}in ${range(o.dport.range)}`;
+  if (o.types && !!(o.types.mask & (1 << h.type)) === o.types.inv) return `type ${h.type} is ${o.types.inv ? '' : 'not '}one of ${typeNames(o.types.mask).join(',')}`;
+  if (o.option) {
+    const has = hasOption(pkt.payload, h, o.option.kind);
+    if (has === 'drop') return 'drop';
+    if (has === o.option.inv) return `option ${o.option.kind} is ${has ? '' : 'not '}present`;
+  }
+  return null;
+}
+
+function match(pkt: Packet, o: DccpOptions, ctx: MatchContext): boolean {
+  const why = failing(pkt, o);
+  if (why === 'drop') ctx.hotdrop?.();
+  return why === null;
+}
+
 const typeNames = (mask: number) => [...TYPES.filter((_, i) => mask & (1 << i)), ...(mask & INVALID ? ['INVALID'] : [])];
 const typeNumbers = (mask: number) => Array.from({ length: 16 }, (_, i) => i).filter((i) => mask & (1 << i));
 const range = (r: Range, sep = ':') => (r.min === r.max ? String(r.min) : `${r.min}${sep}${r.max}`);
@@ -58,7 +114,7 @@ export const dccp: MatchModule<DccpOptions> = {
   kind: 'match',
   name: 'dccp',
   help: 'Match DCCP ports, packet types and options. Needs -p dccp.',
-  simulated: 'the packet model has no DCCP header: every positive clause fails and every negated one holds',
+  simulated: 'the DCCP header is read from the payload (the scenario\'s packet carries it there)',
   options: [
     { name: 'sport', aliases: ['source-port'], invert: true, parse: ([v]) => ports(v, 'source-port'), help: 'Source port or range min:max.' },
     { name: 'dport', aliases: ['destination-port'], invert: true, parse: ([v]) => ports(v, 'destination-port'), help: 'Destination port or range min:max.' },
@@ -80,8 +136,11 @@ export const dccp: MatchModule<DccpOptions> = {
     if (p['dccp-option']) o.option = { kind: p['dccp-option'].value, inv: p['dccp-option'].inv };
     return o;
   },
-  match: (_pkt, o) => [o.sport, o.dport, o.types, o.option].every((c) => !c || c.inv),
-  explain: () => 'the packet model has no DCCP header (ports, type, options)',
+  match,
+  explain(pkt, o) {
+    const why = failing(pkt, o);
+    return why === 'drop' ? 'the DCCP header is cut short: the kernel drops the packet' : why ?? 'matches';
+  },
   save(o) {
     const out: string[] = [];
     const inv = (x: { inv: boolean }) => (x.inv ? '! ' : '');

@@ -1,7 +1,8 @@
 // -m devgroup: the device group of the input (--src-group) or output (--dst-group) interface
-// (xt_devgroup). Scenario interfaces carry no group, so every one is in group 0 ("default"), as a fresh
-// Linux interface is.
-import type { MatchModule } from '../types';
+// (xt_devgroup): a scenario interface's `group` (an extension), else 0 ("default"), as a fresh Linux
+// interface has. Kernel-recorded: test/kernel/cases/modules-more/devgroup-*.
+import type { MatchContext, MatchModule } from '../types';
+import type { Packet } from '../../model/packet';
 import { OptionError } from '../types';
 import { nameOf, parseValueMask } from '../c-number';
 import { hex, not } from '../values';
@@ -22,14 +23,22 @@ export interface DevgroupOptions {
 
 const group = (v: string, option: string) => parseValueMask(v, 'devgroup', option, GROUPS);
 
-const GROUP_OF_IFACE = 0;
-const hits = (g: Group) => ((GROUP_OF_IFACE ^ g.value) & g.mask) === 0;
+const groupOf = (iface: string | null, ctx: MatchContext) => (iface ? ctx.host.group?.(iface) ?? 0 : 0);
+const hits = (g: Group, group: number) => ((group ^ g.value) & g.mask) === 0;
+/// Which of the given options fails, or null.
+function failing(pkt: Packet, o: DevgroupOptions, ctx: MatchContext): { kw: string; g: Group; group: number; iface: string | null } | null {
+  for (const [kw, g, iface] of [['--src-group', o.src, pkt.iif], ['--dst-group', o.dst, pkt.oif]] as const) {
+    const group = groupOf(iface, ctx);
+    if (g && hits(g, group) === g.inv) return { kw, g, group, iface };
+  }
+  return null;
+}
 const show = (g: Group, named: boolean) => (named && nameOf(GROUPS, g.value, g.mask)) || (g.mask === 0xffffffff ? hex(g.value) : `${hex(g.value)}/${hex(g.mask)}`);
 
 export const devgroup: MatchModule<DevgroupOptions> = {
   kind: 'match',
   name: 'devgroup',
-  help: 'Match the device group of the input or output interface (every scenario interface is in group 0).',
+  help: 'Match the device group of the input or output interface (a scenario interface\'s "group", 0 by default).',
   simulated: true,
   options: [
     { name: 'src-group', invert: true, parse: ([v]) => group(v, 'src-group'), help: 'Group of the input interface, value[/mask] or a name from /etc/iproute2/group.' },
@@ -44,17 +53,24 @@ export const devgroup: MatchModule<DevgroupOptions> = {
     const g = (x: typeof p[string]) => (x ? { ...(x.value as Group), inv: x.inv } : undefined);
     return { src: g(p['src-group']), dst: g(p['dst-group']) };
   },
-  match: (_pkt, o) => (!o.src || hits(o.src) !== o.src.inv) && (!o.dst || hits(o.dst) !== o.dst.inv),
-  explain: (_pkt, o) => `the interface is in group 0, which ${o.src && hits(o.src) !== o.src.inv ? `--dst-group ${show(o.dst!, false)}` : `--src-group ${show(o.src!, false)}`} ${o.src && hits(o.src) !== o.src.inv ? (o.dst!.inv ? 'excludes' : 'does not match') : (o.src!.inv ? 'excludes' : 'does not match')}`,
+  match: (pkt, o, ctx) => failing(pkt, o, ctx) === null,
+  explain(pkt, o, ctx) {
+    const f = failing(pkt, o, ctx);
+    if (!f) return 'the device groups match';
+    return `${f.iface ?? 'the interface'} is in group ${f.group}, which ${f.kw} ${show(f.g, false)} ${f.g.inv ? 'excludes' : 'does not match'}`;
+  },
   save: (o) => [o.src && `${not(o.src.inv)}--src-group ${show(o.src, true)}`, o.dst && `${not(o.dst.inv)}--dst-group ${show(o.dst, true)}`].filter(Boolean).join(' '),
   list: (o) => [o.src && `${not(o.src.inv)}src-group ${show(o.src, false)}`, o.dst && `${not(o.dst.inv)}dst-group ${show(o.dst, false)}`].filter(Boolean).join(' '),
-  // iptables-translate 1.8.9 keeps the `!=` of a negated --src-group for --dst-group too; idiomatic
-  // negates each as given.
+  // iptables-translate 1.8.9 keeps the `!=` of a negated --src-group for --dst-group too, so its
+  // `oifgroup !=` takes the other groups: the kernel forwards with that translation what the rule drops
+  // (devgroup-negated-src-with-dst, loaded both ways). Both flavours negate each option as given.
   xlate(o, ctx) {
-    const one = (kw: string, g: Group, inv: boolean) => g.mask === 0xffffffff
-      ? `${kw} ${inv ? '!= ' : ''}${nameOf(GROUPS, g.value, g.mask) ?? hex(g.value)}`
-      : `${kw} and ${hex(g.mask)} ${inv ? '!= ' : ''}${hex(g.value)}`;
-    const dstInv = !!o.dst && (o.dst.inv || (ctx?.flavour !== 'idiomatic' && !!o.src?.inv));
-    return { nft: [o.src && one('iifgroup', o.src, o.src.inv), o.dst && one('oifgroup', o.dst, dstInv)].filter(Boolean).join(' ') };
+    const one = (kw: string, g: Group) => g.mask === 0xffffffff
+      ? `${kw} ${g.inv ? '!= ' : ''}${nameOf(GROUPS, g.value, g.mask) ?? hex(g.value)}`
+      : `${kw} and ${hex(g.mask)} ${g.inv ? '!=' : '=='} ${hex(g.value)}`;
+    const nft = [o.src && one('iifgroup', o.src), o.dst && one('oifgroup', o.dst)].filter(Boolean).join(' ');
+    if (ctx?.flavour !== 'idiomatic' && o.src?.inv && o.dst && !o.dst.inv)
+      return { nft, note: 'iptables-translate 1.8.9 negates --dst-group as well when --src-group is negated (`oifgroup !=`), which matches the other groups' };
+    return { nft };
   },
 };

@@ -65,13 +65,17 @@ export const ecn: MatchModule<EcnOptions> = {
     o.ece && `${not(o.ece.inv)}--ecn-tcp-ece`, o.cwr && `${not(o.cwr.inv)}--ecn-tcp-cwr`, o.ect && `${not(o.ect.inv)}--ecn-ip-ect ${o.ect.value}`,
   ].filter(Boolean).join(' '),
   list: (o) => ['ECN match', o.ece && `${o.ece.inv ? '!' : ''}ECE`, o.cwr && `${o.cwr.inv ? '!' : ''}CWR`, o.ect && `${o.ect.inv ? '!' : ''}ECT=${o.ect.value}`].filter(Boolean).join(' '),
-  // iptables-translate writes `tcp flags != cwr`, which nft reads as "the flags are not exactly CWR";
-  // idiomatic tests the one bit.
+  // iptables-translate 1.8.9 negates every option of the match once one is negated, and writes a negated
+  // flag as `tcp flags != cwr`, which compares all the flags with CWR alone: the kernel drops with that
+  // translation the SYN,ECE,CWR and ACK,CWR that `! --ecn-tcp-cwr` lets through (ecn-tcp-cwr-negated,
+  // loaded both ways; ECE alike). Both flavours negate each option as given and test a flag's one bit.
   xlate(o, ctx) {
-    const exact = ctx?.flavour === 'idiomatic';
-    const flag = (name: string, b: Bit) => (b.inv ? (exact ? `tcp flags & ${name} == 0` : `tcp flags != ${name}`) : `tcp flags ${name}`);
-    return {
-      nft: [o.ece && flag('ecn', o.ece), o.cwr && flag('cwr', o.cwr), o.ect && `ip ecn ${o.ect.inv ? '!= ' : ''}${ECT_NAMES[o.ect.value]}`].filter(Boolean).join(' '),
-    };
+    const flag = (name: string, b: Bit) => (b.inv ? `tcp flags & ${name} == 0` : `tcp flags ${name}`);
+    const nft = [o.ece && flag('ecn', o.ece), o.cwr && flag('cwr', o.cwr), o.ect && `ip ecn ${o.ect.inv ? '!= ' : ''}${ECT_NAMES[o.ect.value]}`].filter(Boolean).join(' ');
+    const given = [o.ece, o.cwr, o.ect].filter((x) => x !== undefined);
+    const referenceRight = given.every((x) => !x.inv) || (!o.ece && !o.cwr);
+    if (ctx?.flavour !== 'idiomatic' && !referenceRight)
+      return { nft, note: 'iptables-translate 1.8.9 negates every ECN option once one is negated, and writes a negated flag as `tcp flags != cwr`, which compares all the flags with that one (it matches SYN,ECE,CWR, which `! --ecn-tcp-cwr` does not)' };
+    return { nft };
   },
 };

@@ -22,7 +22,12 @@ function failure(pkt: Packet, o: RpfilterOptions, ctx: MatchContext): string | n
   const r = ctx.host.route?.(pkt.src);
   if (!r) return 'the host\'s routes are not known';
   // The scenario has no policy routing, so --validmark (the mark in the lookup) changes nothing.
-  if (r.type === 'local') return o.acceptLocal ? null : 'the source is a local address (no --accept-local)';
+  if (r.type === 'local') {
+    if (!o.acceptLocal) return 'the source is a local address (no --accept-local)';
+    // A local route leaves by the device holding the address: --accept-local still wants the input one.
+    const dev = ctx.host.deviceOf?.(pkt.src) ?? null;
+    return o.loose || dev === pkt.iif ? null : `the source is an address of ${dev ?? 'the host'}, not of ${pkt.iif ?? 'the input interface'}`;
+  }
   if (r.type !== 'unicast' || !r.route) return `the route to the source is ${r.type}`;
   if (o.loose || r.route.dev === pkt.iif) return null;
   return `the route to the source leaves by ${r.route.dev}, not ${pkt.iif ?? 'the input interface'}`;

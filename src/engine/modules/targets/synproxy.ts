@@ -1,8 +1,11 @@
 // -j SYNPROXY: answer a client's SYN with a SYN cookie and open the connection to the server only once
-// the client's ACK proves the cookie (libxt_SYNPROXY). INPUT and FORWARD, -p tcp only.
+// the client's ACK proves the cookie (xt_SYNPROXY). INPUT and FORWARD, -p tcp only. Kernel-recorded
+// (test/kernel/cases/modules-more/synproxy-*): the SYN is taken and a SYN/ACK goes back through OUTPUT,
+// carrying the SYN's connection as an established reply (none when the SYN was untracked: it is then
+// INVALID there); a bare ACK without a valid cookie is dropped; other segments go on.
 import type { TargetModule } from '../types';
 import { OptionError } from '../types';
-import { TCP } from '../../model/packet';
+import { makePacket, TCP, type Packet } from '../../model/packet';
 import { cUint, U32 } from '../c-number';
 
 export interface SynproxyOptions {
@@ -31,11 +34,29 @@ function words(o: SynproxyOptions): string[] {
   return out;
 }
 
+/// The SYN/ACK with the cookie (synproxy_send_client_synack): the client's options the proxy is told to
+/// offer, MSS only when the client sent one; without timestamps (where the cookie keeps them) no window
+/// scaling or SACK either.
+function synAck(syn: Packet, o: SynproxyOptions): Packet {
+  const sent = new Set(syn.tcpOptions);
+  const mss = sent.has(2) && o.mss !== null;
+  const ts = sent.has(8) && o.timestamp;
+  const sack = ts && sent.has(4) && o.sackPerm;
+  const wscale = ts && sent.has(3) && o.wscale !== null;
+  const tcpOptions = [...(mss ? [2] : []), ...(sack ? [4] : []), ...(ts ? [8] : []), ...(wscale ? [3] : [])];
+  // Aligned sizes: MSS 4, SACK-permitted with the timestamp 12 (alone 4), window scale 4.
+  const bytes = (mss ? 4 : 0) + (ts ? 12 : sack ? 4 : 0) + (wscale ? 4 : 0);
+  return makePacket({
+    src: syn.dst, dst: syn.src, proto: 6, sport: syn.dport, dport: syn.sport, flags: TCP.SYN | TCP.ACK, ttl: 64,
+    tcpOptions, mss: mss ? o.mss : null, length: 40 + bytes,
+  });
+}
+
 export const synproxy: TargetModule<SynproxyOptions> = {
   kind: 'target',
   name: 'SYNPROXY',
   help: 'Answer SYNs with SYN cookies and connect to the server once the client\'s ACK proves one. INPUT and FORWARD, -p tcp.',
-  simulated: 'the proxy\'s own handshake is not traced: a SYN or a bare ACK ends here, as the kernel consumes it (the SYN/ACK with the cookie, and the SYN to the server, are new packets); other segments continue',
+  simulated: 'the cookie is not modelled: the SYN/ACK goes back, but no scenario ACK can prove the cookie, so it is dropped and the connection to the server is never opened',
   label: 'SYNPROXY',
   hooks: ['INPUT', 'FORWARD'],
   options: [
@@ -51,9 +72,12 @@ export const synproxy: TargetModule<SynproxyOptions> = {
       sackPerm: !!p['sack-perm'], timestamp: !!p.timestamp, wscale: p.wscale?.value ?? null, mss: p.mss?.value ?? null, ecn: !!p.ecn,
     };
   },
-  apply(pkt) {
+  apply(pkt, o, ctx) {
     const f = pkt.flags;
-    if (f & TCP.SYN && !(f & (TCP.ACK | TCP.FIN | TCP.RST))) return 'DROP';
+    if (f & TCP.SYN && !(f & (TCP.ACK | TCP.FIN | TCP.RST))) {
+      ctx.answer?.(synAck(pkt, o), 'tcp SYN,ACK');
+      return 'DROP';
+    }
     if (f & TCP.ACK && !(f & (TCP.SYN | TCP.FIN | TCP.RST))) return 'DROP';
     return 'CONTINUE';
   },

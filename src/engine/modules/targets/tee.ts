@@ -1,5 +1,9 @@
 // -j TEE --gateway ADDR: send a copy of the packet to a gateway on the local network, optionally out of
-// --oif (libxt_TEE). The original goes on unchanged.
+// --oif (xt_TEE, nf_dup_ipv4). The original goes on unchanged. Kernel-recorded
+// (test/kernel/cases/modules-more/tee-*): the copy is untracked, crosses OUTPUT and POSTROUTING at once (the
+// nat table skips it; a TEE rule there copies it no further) and leaves by the route to the gateway with its
+// addresses as they were; made in PREROUTING or INPUT it has one TTL less. A gateway the host has no
+// unicast route to gets no copy (the kernel would loop one to itself for its own address: not modelled).
 import type { TargetModule } from '../types';
 import { OptionError } from '../types';
 import { formatIPv4, parseIPv4 } from '../../model/addr';
@@ -13,7 +17,7 @@ export const tee: TargetModule<TeeOptions> = {
   kind: 'target',
   name: 'TEE',
   help: 'Send a copy of the packet to a gateway (--gateway, optionally --oif); the original continues.',
-  simulated: 'the copy sent to the gateway is not traced; the original packet continues, as in the kernel',
+  simulated: true,
   options: [
     {
       name: 'gateway', help: 'The IP address to send the copy to (it must be on a directly connected network).',
@@ -32,7 +36,10 @@ export const tee: TargetModule<TeeOptions> = {
     if (!p.gateway) throw new OptionError('TEE: option "--gateway" must be specified');
     return { gateway: p.gateway.value, oif: p.oif ? String(p.oif.value) : null };
   },
-  apply: () => 'CONTINUE',
+  apply(_pkt, o, ctx) {
+    ctx.duplicate?.(o.gateway, o.oif);
+    return 'CONTINUE';
+  },
   save: (o) => `--gateway ${formatIPv4(o.gateway)}${o.oif ? ` --oif ${o.oif}` : ''}`,
   list: (o) => `TEE gw:${formatIPv4(o.gateway)}${o.oif ? ` oif=${o.oif}` : ''}`,
   xlate: (o) => ({ nft: `dup to ${formatIPv4(o.gateway)}${o.oif ? ` device ${o.oif}` : ''}` }),
