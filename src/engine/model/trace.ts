@@ -26,8 +26,9 @@ export interface TraceStep<T extends string = string> {
   /// Header before and after a rewrite done by this step (NAT, TTL, TOS ...).
   before?: Header;
   after?: Header;
-  /// With `explain`: the rules of this chain before this step that the packet did not match, and why.
-  skipped?: { rule: number; why: string }[];
+  /// With `explain`: the rules of this chain before this step that the packet did not match, and why
+  /// (nft rules: `span`, where the expression that failed is written, 1-based, the end exclusive).
+  skipped?: { rule: number; why: string; span?: { line: number; column: number; endLine: number; endColumn: number } }[];
 }
 
 export interface PacketResult<T extends string = string> {

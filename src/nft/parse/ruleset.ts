@@ -1,8 +1,24 @@
 // The structure of an nftables ruleset in either form nft reads: declarative blocks
 // (`table ip filter { chain INPUT { type filter hook input priority filter; policy drop; ... } }`) and
-// command lists (`add table`, `add chain ... { ... }`, `add rule`, `insert rule`, `add set`, `flush`,
-// `delete table`). Rules are kept as their words, with their place: the first step toward simulating
-// them.
+// command lists (`add table`, `add chain ... { ... }`, `add rule`, `insert rule`, `replace rule`,
+// `delete rule`, `add set`, `flush`, `delete table`). Rules are kept as their words, with their place and
+// the handle the kernel gives them: the first step toward simulating them.
+//
+// A file is one transaction, as `nft -f` sends it (checked with nft 1.0.6 on Linux 6.18):
+// - handles count per table in the order nft creates things: for a `table { }` block its new chains,
+//   then its new stateful objects, then its new sets and maps, then the rules chain by chain, each after
+//   its anonymous sets (handles.ts); commands take theirs in file order;
+// - nft 1.0.6 keeps a rule cache of its own ("update" mode) when an `add`/`insert rule` with `index`,
+//   `position` or `handle` comes after the file's last `replace rule` (a replace resets its cache flags);
+// - in that mode `index N` is the N-th rule (from 0) of the cache: the chain's rules as the file made them
+//   so far, counting the ones it deleted (`delete rule`, `flush`), and `add` puts the rule after it,
+//   `insert` before; `position N` / `handle N` and `replace rule ... handle N` look N up in the cache,
+//   which knows no handle of a rule this file adds: "Could not process rule: No such file or directory";
+// - otherwise `index` is not looked at (add appends, insert prepends), and `position`/`handle` (after /
+//   before the rule with that handle), `replace` and `delete rule ... handle N` reach the kernel, which
+//   finds any rule of the chain, also one this file added or deleted before; a replaced rule keeps its
+//   handle. (nft 1.1 no longer needs the cache for `position`.)
+import { ruleHandles } from './handles';
 import { NftSyntaxError, tokenizeNft, type NftToken } from './tokens';
 
 export const FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'] as const;
@@ -23,6 +39,8 @@ export interface NftRule {
   tokens: NftToken[];
   line: number;
   column: number;
+  /// The handle the kernel gives the rule (`nft -a list ruleset`).
+  handle: number;
 }
 
 export interface NftChain {
@@ -54,12 +72,39 @@ export interface NftRuleset {
 }
 
 const OBJECT_KINDS = new Set(['set', 'map', 'counter', 'quota', 'limit', 'secmark', 'synproxy', 'flowtable']);
+/// The order nft creates a table block's objects in: stateful objects, then sets and maps, then flowtables.
+const objectRank = (key: string) => (key.startsWith('set ') || key.startsWith('map ') ? 1 : key.startsWith('flowtable ') ? 2 : 0);
+const NO_RULE = 'Could not process rule: No such file or directory';
+/// nft's message where it looks a handle up in its own cache, with why that cannot work in one file.
+const NO_HANDLE = `${NO_RULE} (nft 1.0.6 looks the handle up in its cache, which knows no handle of a rule this file adds)`;
+
+/// A rule of a chain as the transaction sees it: deleted rules stay in place until the end (the kernel
+/// unlinks them at commit, and nft's cache keeps counting them for `index`).
+interface Entry {
+  rule: NftRule;
+  deleted: boolean;
+}
+
+/// Where a rule command puts its rule: `index N`, `position N` or `handle N`.
+interface Place {
+  kind: 'index' | 'position' | 'handle';
+  n: number;
+  /// Where nft reports a reference it cannot follow: the word `index`/`position`, or the handle's number.
+  at: NftToken;
+}
 
 class Parser {
   private i = 0;
   private seq = 0;
   readonly rs: NftRuleset = { tables: new Map() };
-  constructor(private toks: NftToken[]) {}
+  /// Each table's handle counter.
+  private handles = new Map<NftTable, number>();
+  private entries = new Map<NftChain, Entry[]>();
+  /// nft keeps its own rule cache for this file (an `add`/`insert rule` with a place after the last replace).
+  private readonly ruleCache: boolean;
+  constructor(private toks: NftToken[]) {
+    this.ruleCache = needsRuleCache(toks);
+  }
 
   private peek(): NftToken | undefined {
     return this.toks[this.i];
@@ -129,8 +174,8 @@ class Parser {
     return { words, at, tokens };
   }
 
-  /// A chain body: the base chain line, policy, rules.
-  private chainBody(c: NftChain): void {
+  /// A chain body: the base chain line, policy, rules (into `rules`, numbered later).
+  private chainBody(c: NftChain, rules: NftRule[]): void {
     for (this.skipEnds(); !this.is('}'); this.skipEnds()) {
       if (!this.peek()) throw this.error('"}" expected', this.toks[this.toks.length - 1]);
       if (this.is('type')) {
@@ -158,32 +203,107 @@ class Parser {
         this.words();
       } else {
         const { words, at, tokens } = this.words();
-        if (words.length) c.rules.push({ words, tokens, line: at!.line, column: at!.column });
+        if (words.length) rules.push({ words, tokens, line: at!.line, column: at!.column, handle: 0 });
       }
       this.endOfStatement();
     }
     this.i++;
   }
 
+  /// Takes `n` handles of the table; the last one.
+  private take(t: NftTable, n = 1): number {
+    const h = (this.handles.get(t) ?? 0) + n;
+    this.handles.set(t, h);
+    return h;
+  }
+
+  private chainEntries(c: NftChain): Entry[] {
+    let e = this.entries.get(c);
+    if (!e) this.entries.set(c, (e = []));
+    return e;
+  }
+
+  /// A new rule in the chain: its anonymous sets' handles and its own, at the end, the start, or the
+  /// place a rule command (`cmd`) gives.
+  private placeRule(t: NftTable, c: NftChain, rule: NftRule, insert: boolean, place: Place | null, cmd?: NftToken): void {
+    const list = this.chainEntries(c);
+    let at = insert ? 0 : list.length;
+    if (place && this.ruleCache) {
+      // nft's cache: `index` counts every rule; it knows no handle of this file's rules.
+      if (place.kind !== 'index') throw this.error(NO_HANDLE, place.at);
+      if (place.n >= list.length) throw this.error(NO_RULE, place.at);
+      at = insert ? place.n : place.n + 1;
+    } else if (place && place.kind !== 'index') {
+      // The kernel's lookup: any rule of the chain, deleted or not; a miss fails the whole command.
+      const ref = list.findIndex((e) => e.rule.handle === place.n);
+      if (ref < 0) throw this.error(NO_RULE, cmd ?? place.at);
+      at = insert ? ref : ref + 1;
+    }
+    rule.handle = this.take(t, ruleHandles(rule.tokens));
+    if (at === list.length) list.push({ rule, deleted: false });
+    else list.splice(at, 0, { rule, deleted: false });
+  }
+
   private tableBody(t: NftTable): void {
+    // nft creates the block's new chains first, then its new objects, then the rules chain by chain.
+    const chains: NftChain[] = [];
+    const objects: string[] = [];
+    const rules: { chain: NftChain; rules: NftRule[] }[] = [];
+    try {
+      this.blockStatements(t, chains, objects, rules);
+    } finally {
+      // After an error too: what the block made so far stays, numbered, as the rest of the file goes on.
+      this.take(t, chains.length);
+      for (const rank of [0, 1, 2]) this.take(t, objects.filter((k) => objectRank(k) === rank).length);
+      for (const b of rules) for (const r of b.rules) this.placeRule(t, b.chain, r, false, null);
+    }
+  }
+
+  private blockStatements(t: NftTable, chains: NftChain[], objects: string[], rules: { chain: NftChain; rules: NftRule[] }[]): void {
     for (this.skipEnds(); !this.is('}'); this.skipEnds()) {
       const kw = this.next('chain, set or object');
       if (kw.text === 'chain') {
-        const c = this.chainIn(t, this.next('chain name').text);
+        const name = this.next('chain name').text;
+        const fresh = !t.chains.has(name);
+        const c = this.chainIn(t, name);
+        if (fresh) chains.push(c);
         if (!this.is('{')) throw this.error('"{" expected', this.peek());
         this.i++;
-        this.chainBody(c);
+        const block: { chain: NftChain; rules: NftRule[] } = { chain: c, rules: [] };
+        rules.push(block);
+        this.chainBody(c, block.rules);
       } else if (OBJECT_KINDS.has(kw.text) || (kw.text === 'ct' && this.is('helper'))) {
         const kind = kw.text === 'ct' ? `ct ${this.next('helper').text}` : kw.text;
         const name = this.next(`${kind} name`).text;
         const { words, tokens } = this.words();
-        t.objects.set(`${kind} ${name}`, words);
-        t.objectTokens.set(`${kind} ${name}`, tokens);
+        const key = `${kind} ${name}`;
+        if (!t.objects.has(key)) objects.push(key);
+        t.objects.set(key, words);
+        t.objectTokens.set(key, tokens);
       } else if (kw.text === 'flags' || kw.text === 'comment') this.words();
       else throw this.error(`unknown table statement "${kw.text}"`, kw);
       this.endOfStatement();
     }
     this.i++;
+  }
+
+  /// `handle N` of `delete rule` / `replace rule`.
+  private handleWord(cmd: NftToken): NftToken {
+    if (!this.is('handle')) throw this.error('"handle" expected', this.peek() ?? cmd);
+    this.i++;
+    const at = this.next('handle');
+    if (!/^\d+$/.test(at.text)) throw this.error(`"${at.text}" is not a rule handle`, at);
+    return at;
+  }
+
+  /// The place of the rule with handle `at` in the chain, as the kernel finds it.
+  private ruleByHandle(c: NftChain, at: NftToken, cmd: NftToken): number {
+    const list = this.chainEntries(c);
+    const index = list.findIndex((e) => e.rule.handle === Number(at.text));
+    if (index < 0) throw this.error(NO_RULE, at);
+    // Deleted earlier in this file: the kernel refuses the whole command.
+    if (list[index].deleted) throw this.error(NO_RULE, cmd);
+    return index;
   }
 
   /// One top-level statement: a declarative block or a command.
@@ -199,12 +319,13 @@ class Parser {
         this.i++;
         this.tableBody(t);
       }
-    } else if (cmd === 'add' || cmd === 'create' || cmd === 'insert' || cmd === 'delete' || cmd === 'flush' || cmd === 'destroy') {
+    } else if (cmd === 'add' || cmd === 'create' || cmd === 'insert' || cmd === 'replace' || cmd === 'delete' || cmd === 'flush' || cmd === 'destroy') {
       const what = this.next('object kind');
+      if (cmd === 'replace' && what.text !== 'rule') throw this.error(`unsupported command "replace ${what.text}"`, what);
       if (what.text === 'table') {
         const t = this.tableRef();
         if (cmd === 'delete' || cmd === 'destroy') this.rs.tables.delete(`${t.family} ${t.name}`);
-        else if (cmd === 'flush') for (const c of t.chains.values()) c.rules = [];
+        else if (cmd === 'flush') for (const c of t.chains.values()) this.flushChain(c);
         else if (this.is('{')) {
           this.i++;
           this.tableBody(t);
@@ -214,31 +335,45 @@ class Parser {
         const name = this.next('chain name').text;
         if (cmd === 'delete' || cmd === 'destroy') t.chains.delete(name);
         else {
+          const fresh = !t.chains.has(name);
           const c = this.chainIn(t, name);
-          if (cmd === 'flush') c.rules = [];
+          if (fresh && cmd !== 'flush') this.take(t);
+          if (cmd === 'flush') this.flushChain(c);
           else if (this.is('{')) {
             this.i++;
-            this.chainBody(c);
+            const rules: NftRule[] = [];
+            this.chainBody(c, rules);
+            for (const r of rules) this.placeRule(t, c, r, false, null);
           }
         }
-      } else if (what.text === 'rule' && (cmd === 'add' || cmd === 'insert')) {
+      } else if (what.text === 'rule' && (cmd === 'add' || cmd === 'insert' || cmd === 'replace')) {
         const t = this.tableRef();
         const c = this.chainIn(t, this.next('chain name').text);
-        let at: number | null = null;
-        let index = false;
-        if (this.is('position') || this.is('index') || this.is('handle')) {
-          index = this.is('index');
-          this.i++;
-          at = Number(this.next('position').text);
+        if (cmd === 'replace') {
+          const at = this.handleWord(kw);
+          const rule = this.ruleWords(kw);
+          // With a rule cache, nft looks the handle up there, where no rule of this file has one.
+          if (this.ruleCache) throw this.error(NO_HANDLE, at);
+          const index = this.ruleByHandle(c, at, kw);
+          const list = this.chainEntries(c);
+          this.take(t, ruleHandles(rule.tokens) - 1);
+          rule.handle = list[index].rule.handle;
+          list[index] = { rule, deleted: false };
+        } else {
+          let place: Place | null = null;
+          const p = this.peek();
+          if (p && !p.quoted && (p.text === 'position' || p.text === 'index' || p.text === 'handle')) {
+            this.i++;
+            const num = this.next(p.text);
+            if (!/^\d+$/.test(num.text)) throw this.error(`"${num.text}" is not a number`, num);
+            place = { kind: p.text as Place['kind'], n: Number(num.text), at: p.text === 'handle' ? num : p };
+          }
+          this.placeRule(t, c, this.ruleWords(kw), cmd === 'insert', place, kw);
         }
-        const { words, at: first, tokens } = this.words();
-        if (!words.length) throw this.error('a rule needs statements', first ?? kw);
-        const rule = { words, tokens, line: first!.line, column: first!.column };
-        // Without a place, insert puts the rule first and add last; `index N` is the N-th rule (from 0), which
-        // add puts the rule after and insert before. (Handles are the kernel's numbers: not followed.)
-        if (index && at !== null && at < c.rules.length) c.rules.splice(cmd === 'insert' ? at : at + 1, 0, rule);
-        else if (cmd === 'insert' && at === null) c.rules.unshift(rule);
-        else c.rules.push(rule);
+      } else if (what.text === 'rule' && (cmd === 'delete' || cmd === 'destroy')) {
+        const t = this.tableRef();
+        const c = this.chainIn(t, this.next('chain name').text);
+        this.chainEntries(c)[this.ruleByHandle(c, this.handleWord(kw), kw)].deleted = true;
       } else if (OBJECT_KINDS.has(what.text) || what.text === 'element' || (what.text === 'ct' && this.is('helper'))) {
         const kind = what.text === 'ct' ? `ct ${this.next('helper').text}` : what.text;
         const t = this.tableRef();
@@ -254,12 +389,24 @@ class Parser {
           t.objects.delete(`${kind} ${name}`);
           t.objectTokens.delete(`${kind} ${name}`);
         } else {
+          if (!t.objects.has(`${kind} ${name}`)) this.take(t);
           t.objects.set(`${kind} ${name}`, words);
           t.objectTokens.set(`${kind} ${name}`, tokens);
         }
       } else throw this.error(`unsupported command "${cmd} ${what.text}"`, what);
     } else throw this.error(`unknown command "${cmd}"`, kw);
     this.endOfStatement();
+  }
+
+  /// The rest of a rule command: its statements.
+  private ruleWords(cmd: NftToken): NftRule {
+    const { words, at, tokens } = this.words();
+    if (!words.length) throw this.error('a rule needs statements', at ?? cmd);
+    return { words, tokens, line: at!.line, column: at!.column, handle: 0 };
+  }
+
+  private flushChain(c: NftChain): void {
+    for (const e of this.chainEntries(c)) e.deleted = true;
   }
 
   parse(diagnostics: NftDiagnostic[]): NftRuleset {
@@ -281,8 +428,40 @@ class Parser {
         }
       }
     }
+    // The commit: deleted rules go.
+    for (const t of this.rs.tables.values()) for (const c of t.chains.values()) c.rules = (this.entries.get(c) ?? []).filter((e) => !e.deleted).map((e) => e.rule);
     return this.rs;
   }
+}
+
+/// nft 1.0.6 keeps its own rule cache for the file when an `add`/`insert rule [FAMILY] TABLE CHAIN
+/// index|position|handle N` comes after the last `replace rule` (which sets the cache flags anew).
+function needsRuleCache(toks: readonly NftToken[]): boolean {
+  let depth = 0, start = true, update = false;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.quoted) {
+      start = false;
+      continue;
+    }
+    if (t.text === '{') depth++;
+    else if (t.text === '}') depth = Math.max(0, depth - 1);
+    if (t.text === '\n' || t.text === ';') {
+      start = true;
+      continue;
+    }
+    if (start && depth === 0 && toks[i + 1]?.text === 'rule') {
+      if (t.text === 'replace') update = false;
+      else if (t.text === 'add' || t.text === 'insert') {
+        let j = i + 2;
+        if ((FAMILIES as readonly string[]).includes(toks[j]?.text) && toks[j + 3] && !['\n', ';', '{'].includes(toks[j + 1]?.text)) j++;
+        const w = toks[j + 2];
+        if (w && !w.quoted && (w.text === 'index' || w.text === 'position' || w.text === 'handle')) update = true;
+      }
+    }
+    start = false;
+  }
+  return update;
 }
 
 /// Parses an nftables ruleset file (what `nft -f` reads); errors are collected with line and column.

@@ -16,6 +16,11 @@ export class NftSyntaxError extends Error {
   }
 }
 
+/// Characters that end a word: white space (as \s, for the ASCII range), braces, `;`, `#`, `"`.
+const ENDS_WORD = new Uint8Array(128);
+for (const ch of ' \t\n\r\v\f{};#"') ENDS_WORD[ch.charCodeAt(0)] = 1;
+const endsWord = (code: number) => (code < 128 ? ENDS_WORD[code] === 1 : /\s/.test(String.fromCharCode(code)));
+
 export function tokenizeNft(text: string): NftToken[] {
   const out: NftToken[] = [];
   let line = 1;
@@ -28,7 +33,7 @@ export function tokenizeNft(text: string): NftToken[] {
       push('\n', i);
       line++;
       lineStart = ++i;
-    } else if (c === ' ' || c === '\t' || c === '\r') i++;
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\v' || c === '\f' || (text.charCodeAt(i) >= 128 && /\s/.test(c))) i++;
     else if (c === '\\' && text[i + 1] === '\n') {
       // A backslash joins the next line to this statement.
       i += 2;
@@ -47,7 +52,7 @@ export function tokenizeNft(text: string): NftToken[] {
       i = end + 1;
     } else {
       const start = i;
-      while (i < text.length && !/[\s{};#"]/.test(text[i])) i++;
+      while (i < text.length && !endsWord(text.charCodeAt(i))) i++;
       push(text.slice(start, i), start);
     }
   }

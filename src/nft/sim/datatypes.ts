@@ -1,7 +1,7 @@
 // nft's datatypes as far as IPv4 rulesets use them: how a value is written, and the number or string
 // the simulator compares it as (addresses as unsigned 32-bit numbers, interface names as strings).
-import { parseIPv4, prefixToMask } from '../../engine/model/addr';
-import { parseProtocol } from '../../engine/modules/protocols';
+import { formatIPv4, parseIPv4, prefixToMask } from '../../engine/model/addr';
+import { parseProtocol, protocolName } from '../../engine/modules/protocols';
 import { parsePort, DSCP_CLASSES } from '../../engine/modules/values';
 
 export type Val = number | string;
@@ -16,6 +16,15 @@ export interface Datatype {
   string?: boolean;
   /// Width in bits (for prefixes and masks).
   bits?: number;
+  /// A value as nft writes it (for explanations); numbers in decimal without it.
+  format?(v: Val): string;
+}
+
+/// A value of the type as nft writes it: `192.0.2.1`, `tcp`, `established`, `syn,ack`, `"eth0"`.
+export function formatVal(dt: Datatype, v: Val): string {
+  if (dt.format) return dt.format(v);
+  if (typeof v === 'string') return dt.string ? `"${v}"` : v;
+  return String(v);
 }
 
 function num(text: string, max: number, what: string): number {
@@ -24,20 +33,38 @@ function num(text: string, max: number, what: string): number {
   return n;
 }
 
-const named = (name: string, names: Record<string, number>, max: number, extra: Partial<Datatype> = {}): Datatype => ({
-  name, bits: Math.ceil(Math.log2(max + 1)), ...extra,
-  parse(text) {
-    if (Object.hasOwn(names, text)) return names[text];
-    return num(text, max, `a ${name} value`);
-  },
-});
+const named = (name: string, names: Record<string, number>, max: number, extra: Partial<Datatype> = {}): Datatype => {
+  const byValue = new Map<number, string>();
+  for (const [k, v] of Object.entries(names)) if (!byValue.has(v)) byValue.set(v, k);
+  return {
+    name, bits: Math.ceil(Math.log2(max + 1)), ...extra,
+    parse(text) {
+      if (Object.hasOwn(names, text)) return names[text];
+      return num(text, max, `a ${name} value`);
+    },
+    format(v) {
+      if (typeof v !== 'number') return String(v);
+      if (!extra.bitmask) return byValue.get(v) ?? String(v);
+      // Flags: the names of the bits set, as nft lists them (`syn,ack`).
+      const out: string[] = [];
+      let rest = v;
+      for (const [bit, n] of [...byValue].sort((a, b) => a[0] - b[0])) {
+        if (!bit || (v & bit) !== bit) continue;
+        out.push(n);
+        rest &= ~bit;
+      }
+      if (rest) out.push(`0x${rest.toString(16)}`);
+      return out.join(',') || '0x0';
+    },
+  };
+};
 
 export const integer = (bits: number, name = `${bits}-bit integer`): Datatype => ({
   name, bits, parse: (text) => num(text, bits === 32 ? 0xffffffff : 2 ** bits - 1, `a ${name}`),
 });
 
 export const IPV4: Datatype = {
-  name: 'ipv4_addr', bits: 32,
+  name: 'ipv4_addr', bits: 32, format: (v) => (typeof v === 'number' ? formatIPv4(v) : v),
   parse(text) {
     const a = parseIPv4(text);
     if (a === null) throw new Error(`"${text}" is not an IPv4 address`);
@@ -68,7 +95,7 @@ export const SERVICE: Datatype = {
 };
 
 export const PROTO: Datatype = {
-  name: 'inet_proto', bits: 8,
+  name: 'inet_proto', bits: 8, format: (v) => (typeof v === 'number' ? protocolName(v) ?? String(v) : v),
   parse(text) {
     try {
       return parseProtocol(text);
@@ -120,7 +147,7 @@ export const IFNAME: Datatype = {
 export const STRING: Datatype = { name: 'string', string: true, parse: (text) => text };
 
 export const MAC: Datatype = {
-  name: 'ether_addr', string: true,
+  name: 'ether_addr', string: true, format: String,
   parse(text) {
     if (!/^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(text)) throw new Error(`"${text}" is not a MAC address`);
     return text.toLowerCase().split(':').map((b) => b.padStart(2, '0')).join(':');
@@ -129,7 +156,7 @@ export const MAC: Datatype = {
 
 /// `HH:MM[:SS]` as seconds of the day.
 export const HOUR: Datatype = {
-  name: 'hour',
+  name: 'hour', format: (v) => (typeof v === 'number' ? [v / 3600, (v / 60) % 60, v % 60].map((x) => String(Math.floor(x)).padStart(2, '0')).join(':') : v),
   parse(text) {
     const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
     if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new Error(`"${text}" is not a time of day`);
@@ -137,4 +164,4 @@ export const HOUR: Datatype = {
   },
 };
 
-export const MARK = integer(32, 'mark');
+export const MARK: Datatype = { ...integer(32, 'mark'), format: (v) => (typeof v === 'number' ? `0x${v.toString(16).padStart(8, '0')}` : v) };

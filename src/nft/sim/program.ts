@@ -22,6 +22,7 @@ import { compileRule, setNow, type CompiledRule, type Verdict } from './rule';
 import { SimSet } from './sets';
 import { NftRuleError } from './lex';
 import { listRuleset } from './list';
+import { whyNot } from './explain';
 
 const HOOK_NAMES: Record<string, Hook> = {
   prerouting: 'PREROUTING', input: 'INPUT', forward: 'FORWARD', output: 'OUTPUT', postrouting: 'POSTROUTING',
@@ -114,7 +115,7 @@ export class NftProgram implements HookProgram {
         };
         const compiled = this.guard(() => compileRule(r, env));
         // A rule nft would refuse never runs; its place is kept so positions stay the kernel's.
-        c.rules.push(compiled ?? { rule: r, steps: [() => false], counters: [], rewrites: false });
+        c.rules.push(compiled ?? { rule: r, steps: [() => false], counters: [], rewrites: false, error: this.diagnostics[this.diagnostics.length - 1]?.message });
       });
     }
     for (const c of st.chains.values()) for (const r of c.rules) this.checkJumps(st, r);
@@ -212,15 +213,24 @@ function walkChain(base: SimChain, pkt: Packet, ctx: MatchContext, sink: WalkSin
   let cur = base;
   let i = 0;
   const stack: { chain: SimChain; index: number }[] = [];
+  // With `explain`: the rules passed over since the last step, and why (given to the next step).
+  let skipped: NonNullable<TraceStep['skipped']> | null = sink.explain ? [] : null;
+  const push = (step: TraceStep) => {
+    if (skipped) {
+      if (skipped.length) step.skipped = skipped;
+      skipped = [];
+    }
+    sink.trace.push(step);
+  };
   const policy = (): HookVerdict => {
     const p = base.base!.policy;
-    sink.trace.push({ table, chain: base.name, rule: null, verdict: `policy:${p}`, hook });
+    push({ table, chain: base.name, rule: null, verdict: `policy:${p}`, hook });
     return p;
   };
   for (;;) {
     if (i >= cur.rules.length) {
       if (cur === base) return policy();
-      sink.trace.push({ table, chain: cur.name, rule: null, verdict: 'return', hook });
+      push({ table, chain: cur.name, rule: null, verdict: 'return', hook });
       const frame = stack.pop();
       if (!frame) return policy();
       cur = frame.chain;
@@ -232,16 +242,18 @@ function walkChain(base: SimChain, pkt: Packet, ctx: MatchContext, sink: WalkSin
     if (sink.logs.length) sink.logs.length = 0;
     let out: boolean | Verdict = true;
     const steps = r.steps;
-    for (let k = 0; k < steps.length; k++) {
+    let k = 0;
+    for (; k < steps.length; k++) {
       out = steps[k](pkt, ctx);
       if (out !== true) break;
     }
     if (out === false) {
+      if (skipped) skipped.push({ rule: i + 1, ...whyNot(r, k, pkt, ctx) });
       i++;
       continue;
     }
     const step: TraceStep = { table, chain: cur.name, rule: i + 1, verdict: 'CONTINUE', hook };
-    sink.trace.push(step);
+    push(step);
     if (sink.logs.length) step.log = sink.logs.join('\n');
     if (before) {
       const after = headerOf(pkt);

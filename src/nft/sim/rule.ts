@@ -36,6 +36,22 @@ export interface CompiledRule {
   counters: { packets: number; bytes: number }[];
   /// It may rewrite the packet: the trace then shows the header before and after.
   rewrites: boolean;
+  /// What it was compiled with: explain.ts compiles it again, statement by statement, when it must say
+  /// why the rule did not match (big rulesets never pay for that).
+  env?: RuleEnv;
+  /// Its statements (only when compiled for explaining).
+  clauses?: Clause[];
+  /// Why nft would refuse the rule (it then never matches).
+  error?: string;
+}
+
+/// One statement: its tokens (`from` to `to`, of lexRule(rule.tokens)), its own step, and the step of
+/// `steps` it is part of (consecutive plain matches run as one step).
+export interface Clause {
+  step: Step;
+  from: number;
+  to: number;
+  group: number;
 }
 
 export interface RuleEnv extends Scope {
@@ -55,7 +71,8 @@ function isMatch(c: Cursor, from: number): boolean {
   if (!w || w.quoted || !MATCH_STARTS.has(w.text)) return false;
   for (let i = from; i < c.i; i++) {
     const t = c.toks[i];
-    if (!t.quoted && (t.text === 'set' || t.text === 'vmap' || t.text === 'map' || t.text === 'count')) return false;
+    // A draw (`meta random`, numgen) is no plain match: explaining a rule runs plain matches again.
+    if (!t.quoted && (t.text === 'set' || t.text === 'vmap' || t.text === 'map' || t.text === 'count' || t.text === 'random' || t.text === 'numgen')) return false;
   }
   return true;
 }
@@ -65,10 +82,12 @@ const V = (kind: Verdict['kind'], extra: Partial<Verdict> = {}): Verdict => ({ k
 const RELOPS = new Set(['==', '!=', '<', '>', '<=', '>=', 'eq', 'ne', 'lt', 'gt', 'le', 'ge', '!']);
 const OPNAME: Record<string, string> = { eq: '==', ne: '!=', lt: '<', gt: '>', le: '<=', ge: '>=' };
 
-export function compileRule(rule: NftRule, env: RuleEnv): CompiledRule {
+/// With `clauses`, each statement is also kept on its own (for explain.ts).
+export function compileRule(rule: NftRule, env: RuleEnv, clauses = false): CompiledRule {
   const toks = lexRule(rule.tokens);
   const c = new Cursor(toks, { line: rule.line, column: rule.column });
-  const out: CompiledRule = { rule, steps: [], counters: [], rewrites: false };
+  const out: CompiledRule = { rule, steps: [], counters: [], rewrites: false, env };
+  if (clauses) out.clauses = [];
   while (!c.done()) {
     const before = c.i;
     const step = statement(c, env, out);
@@ -82,6 +101,7 @@ export function compileRule(rule: NftRule, env: RuleEnv): CompiledRule {
       if (isMatch(c, before)) matches.add(step);
       out.steps.push(step);
     }
+    out.clauses?.push({ step, from: before, to: c.i, group: out.steps.length - 1 });
   }
   return out;
 }

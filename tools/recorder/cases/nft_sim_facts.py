@@ -179,3 +179,63 @@ def cases():
                                ['ct status dnat accept', 'ct state established accept'])),
             [tcp(8080), tcp(40000, sport=80, frm='eth1', src=CLIENT, dst=REMOTE, flags=['SYN', 'ACK']),
              tcp(8080, flags=['ACK'])], host=dnat_host)
+
+    # Command lists: handles and places (checked first with `nft -a list ruleset`; see src/nft/parse/ruleset.ts).
+    yield 'delete-rule-handle-counts-sets', \
+        'delete rule ... handle N after a table block. The table numbers its chains first (input 1, svc 2), then ' \
+        'its sets (blocked 3, though written first), then the rules chain by chain, each after its anonymous set: ' \
+        'input\'s rules are 4, 5 (set) 6, 7, 8 and svc\'s 9, 10. Deleting handles 7 (tcp dport 23 drop) and 9 (svc\'s ' \
+        'tcp dport 22 drop) lets 23 through to the policy and 22 through svc\'s accept; 53 is still dropped.', nft(
+            'table ip filter {\n\tset blocked {\n\t\ttype ipv4_addr\n\t\telements = { 192.0.2.1 }\n\t}\n'
+            '\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n'
+            '\t\tip saddr @blocked drop\n\t\ttcp dport { 22, 80 } jump svc\n\t\ttcp dport 23 drop\n\t\tudp dport 53 drop\n\t}\n'
+            '\tchain svc {\n\t\ttcp dport 22 drop\n\t\taccept\n\t}\n}\n'
+            'delete rule ip filter input handle 7\n'
+            'delete rule ip filter svc handle 9\n',
+            [tcp(22), tcp(23, sport=40001), udp(53), tcp(80, sport=40002)])
+
+    yield 'index-counts-deleted-rule', \
+        'add rule ... index 1 after delete rule in the same file: nft places by its cache, which still holds the ' \
+        'deleted rule (udp dport 53 accept, index 1), so the new tcp dport 80 accept goes where that rule was, before ' \
+        'tcp dport 80 drop, and 80 is delivered (not dropped, as counting without the deleted rule would put it after). ' \
+        'insert rule ... index 0 then puts tcp dport 22 drop first. policy drop; 53 has no accept left.', nft(
+            table('filter', ('input', 'type filter hook input priority filter; policy drop;',
+                             ['tcp dport 22 accept', 'udp dport 53 accept', 'tcp dport 80 drop']))
+            + 'delete rule ip filter input handle 3\n'
+            'add rule ip filter input index 1 tcp dport 80 accept\n'
+            'insert rule ip filter input index 0 tcp dport 22 drop\n',
+            [tcp(80), tcp(22, sport=40001), udp(53)])
+
+    yield 'replace-rule-keeps-handle', \
+        'replace rule ... handle 2 with a rule that has an anonymous set: the rule keeps handle 2 and its place, the set ' \
+        'takes 5, so the next two rules are 6 (8080) and 7 (8081), and delete rule ... handle 6 removes 8080. ' \
+        '2222 and 22 pass the replaced rule, 8081 its own, 8080 meets the policy (drop).', nft(
+            table('filter', ('input', 'type filter hook input priority filter; policy drop;',
+                             ['tcp dport 22 accept', 'tcp dport 80 accept', 'udp dport 53 accept']))
+            + 'replace rule ip filter input handle 2 tcp dport { 22, 2222 } accept\n'
+            'add rule ip filter input tcp dport 8080 accept\n'
+            'add rule ip filter input tcp dport 8081 accept\n'
+            'delete rule ip filter input handle 6\n',
+            [tcp(2222), tcp(22, sport=40001), tcp(8080, sport=40002), tcp(8081, sport=40003)])
+
+    yield 'position-and-handle-with-replace-last', \
+        'insert rule ... position 2 and add rule ... handle 3 in the same file as the rules they name: with a replace ' \
+        'rule after them, nft 1.0.6 sends them as they are and the kernel finds the rules (with a place after the last ' \
+        'replace, nft looks handles up in its own cache and refuses the file). 22 meets the inserted accept before ' \
+        'the drop, 443 the added accept right after handle 3 and before its drop; handle 3 itself became 8080 drop.', nft(
+            table('filter', ('input', 'type filter hook input priority filter; policy accept;',
+                             ['tcp dport 22 drop', 'tcp dport 80 drop', 'tcp dport 443 drop']))
+            + 'insert rule ip filter input position 2 tcp dport 22 accept\n'
+            'add rule ip filter input handle 3 tcp dport 443 accept\n'
+            'replace rule ip filter input handle 3 tcp dport 8080 drop\n',
+            [tcp(22), tcp(443, sport=40001), tcp(80, sport=40002), tcp(8080, sport=40003)])
+
+    yield 'index-ignored-with-replace-last', \
+        'insert rule ... index 1 followed by a replace rule: nft 1.0.6 then keeps no rule cache and does not translate the ' \
+        'index, so the rule is inserted at the head, not before rule 2: 22 is accepted by it instead of dropped by the ' \
+        'tcp dport 22 drop that was first.', nft(
+            table('filter', ('input', 'type filter hook input priority filter; policy accept;',
+                             ['tcp dport 22 drop', 'udp dport 53 accept']))
+            + 'insert rule ip filter input index 1 tcp dport 22 accept\n'
+            'replace rule ip filter input handle 3 udp dport 5353 accept\n',
+            [tcp(22)])
