@@ -1,6 +1,6 @@
 // The ruleset as a sequence of iptables commands leaves it: -A, -I, -D, -R, -N, -X, -P, -F, -Z, -E.
 // Both input forms (restore dumps and command scripts) drive this one builder, so they agree by construction.
-import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName, type TargetUse } from '../model/ruleset';
+import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName } from '../model/ruleset';
 import { ParseError, type Span } from '../model/span';
 import type { Token } from './tokens';
 
@@ -15,8 +15,6 @@ export class RulesetBuilder {
   private tables = new Map<TableName, Table>();
   private id = 0;
   readonly nextId = () => ++this.id;
-  /// Jump targets by chain name, shared by the rules that jump there (rule-spec.ts).
-  readonly jumps = new Map<string, TargetUse>();
 
   table(name: TableName): Table {
     let t = this.tables.get(name);

@@ -37,8 +37,6 @@ export interface RuleSpecInput {
   start: number;
   /// The table's chains: a jump names its chain with the chain's own string (one copy per name).
   chains?: Map<string, Chain>;
-  /// `-j CHAIN` targets made so far, by chain name (shared by the rules that jump there).
-  jumps?: Map<string, TargetUse>;
   /// Span of the whole command, for rule.span.
   span: LineSpan;
   counters: Counters | null;
@@ -258,7 +256,7 @@ class RuleSpecParser {
           if (t) {
             this.targetSlot = { module: t, parsed: {}, first: tok, last: arg, implicit: false };
             this.target = { kind: 'module', module: t, options: null };
-          } else this.target = this.jump(name);
+          } else this.target = { kind: 'jump', chain: this.chainName(name), goto: false };
         }
         return;
       }
@@ -280,18 +278,6 @@ class RuleSpecParser {
         return;
       }
     }
-  }
-
-  /// `-j CHAIN`, one object per chain name: targets are never changed in place (a rename makes new ones),
-  /// and kube-proxy dumps jump to a few chains tens of thousands of times.
-  private jump(name: string): TargetUse {
-    const { jumps } = this.input;
-    let t = jumps?.get(name);
-    if (t) return t;
-    const c = this.input.chains?.get(name);
-    t = { kind: 'jump', chain: c?.name ?? name, goto: false };
-    if (c) jumps?.set(c.name, t);
-    return t;
   }
 
   /// The chain's own name string when the chain exists (most jumps), else the word as written.
