@@ -23,7 +23,7 @@ const EXPECTED: Record<string, [number, number, number, number, boolean]> = {
   '012-ufw-before-customised.rules': [31, 0, 0, 2, true],
   '014-docker28-bridge-golden.rules': [37, 0, 0, 0, true],
   '016-rhel5-rh-firewall.rules': [17, 0, 0, 0, true],
-  '019-ddos-rules-v4-malformed.rules': [23, 6, 7, 22, true],
+  '019-ddos-rules-v4-malformed.rules': [23, 7, 6, 22, true],
   '020-shadowsocks-redirect-gateway.rules': [26, 0, 0, 0, true],
   '022-captive-portal-mark-mac.rules': [36, 2, 0, 0, true],
   '023-docker-pterodactyl-nft-save.rules': [41, 0, 0, 0, true],

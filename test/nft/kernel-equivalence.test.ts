@@ -66,6 +66,16 @@ known(compat('nft-origins-tcpmss-negated-no-option'), { 0: ['dropped', 'delivere
   '`! --mss 1460` matches a SYN without an MSS option; `tcp option maxseg size != 1460` needs the option');
 known(['compat-nft-origins-security-after-nat-input'], { 0: ['dropped', 'delivered'] },
   'compat keeps iptables-translate\'s security priority 50, before nat INPUT (100); iptables-nft registers 150');
+// Compat keeps these lines of iptables-translate with a `# nfplay:` note; the idiomatic twins agree.
+const SHORT = (what: string, n: number) => `-m ${what} drops a packet whose header is shorter than ${n} bytes (hotdrop); nft's payload expression reads what is there or ends the rule`;
+known(compat('modules-more-esp-short'), { 0: ['dropped', 'delivered'], 1: ['dropped', 'delivered'] }, SHORT('esp', 8));
+known(compat('modules-more-ah-short'), { 0: ['dropped', 'delivered'], 1: ['dropped', 'delivered'] }, SHORT('ah', 12));
+known(compat('modules-more-dccp-short-header'), { 0: ['dropped', 'delivered'] }, SHORT('dccp', 12));
+known(compat('nft-origins-rpfilter-broadcast-source'), { 0: ['dropped', 'delivered'] },
+  'rpfilter refuses a subnet broadcast source (its route is not unicast); `fib saddr . iif oif` finds the broadcast route\'s device');
+known(compat('nft-origins-rpfilter-invert-broadcast-source'), { 0: ['dropped', 'delivered'] }, KNOWN['compat-nft-origins-rpfilter-broadcast-source'].why);
+known(compat('nft-origins-synproxy-fin-ack-goes-on'), { 0: ['delivered', 'dropped'], 1: ['delivered', 'dropped'], 2: ['delivered', 'dropped, generated sent'] },
+  '-j SYNPROXY takes a bare SYN or ACK only; nft\'s synproxy answers any SYN and drops any ACK without a cookie (FIN/ACK, RST/ACK)');
 
 /// Compat twins run the same chains with the same rules in the same order, so the kernel's trace is the
 /// iptables trace step for step (NETMAP shows as the DNAT or SNAT it becomes), except here.
@@ -81,6 +91,10 @@ const TRACE_KNOWN: Record<string, string> = {
   'compat-matches-ctstate-invalid-tuple-unchecked': 'with no connection, xt_conntrack decides on --ctstate alone and ignores ' +
     '--ctorigsrc; nft\'s `ct original saddr` does not match a packet without one',
 };
+TRACE_KNOWN['compat-modules-more-synproxy-notrack-syn'] = `${KNOWN['compat-nft-origins-synproxy-fin-ack-goes-on'].why}: the INVALID FIN/ACK is dropped at the synproxy rule, not at the next one`;
+for (const n of ['modules-more-esp-short', 'modules-more-ah-short', 'modules-more-dccp-short-header', 'nft-origins-rpfilter-broadcast-source',
+  'nft-origins-rpfilter-invert-broadcast-source', 'nft-origins-synproxy-fin-ack-goes-on'])
+  TRACE_KNOWN[`compat-${n}`] = KNOWN[`compat-${n}`].why;
 for (const n of ['nat-snat-in-input', 'nft-origins-security-after-nat-input', 'tables-accept-ends-table-only', 'tables-all-tables-inbound',
   'tables-drop-in-raw', 'tables-nat-first-packet-only', 'tables-nat-new-unanswered', 'tables-policies-only-inbound'])
   TRACE_KNOWN[`compat-${n}`] = SECURITY;

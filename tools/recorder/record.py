@@ -52,7 +52,8 @@ KERNEL_VERDICT = {'ACCEPT': 'accept', 'DROP': 'drop', 'REJECT': 'drop', 'RETURN'
                   'SNAT': 'accept', 'MASQUERADE': 'accept', 'REDIRECT': 'accept', 'NETMAP': 'accept',
                   'CONTINUE': 'continue', 'JUMP': 'jump', 'GOTO': 'goto'}
 # nft statements whose verdict the kernel reports as accept or drop, named as in iptables traces
-NFT_NAMED = {'reject': 'REJECT', 'dnat': 'DNAT', 'snat': 'SNAT', 'masquerade': 'MASQUERADE', 'redirect': 'REDIRECT'}
+NFT_NAMED = {'reject': 'REJECT', 'dnat': 'DNAT', 'snat': 'SNAT', 'masquerade': 'MASQUERADE', 'redirect': 'REDIRECT',
+             'synproxy': 'SYNPROXY'}
 IPV4 = re.compile(r'(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])')
 
 
@@ -212,7 +213,8 @@ class Recorder:
         v = e.verdict
         if v in ('jump', 'goto'):
             return step(e, n, f'{v.upper()}:{e.target}')
-        if named == 'REJECT' and v == 'drop' or named in ('DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT') and v == 'accept':
+        if (named == 'REJECT' and v == 'drop' or named in ('DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT') and v == 'accept'
+                or named == 'SYNPROXY' and v in ('drop', 'stolen')):
             return step(e, n, named)
         return step(e, n, (v or '?').upper())
 

@@ -6,6 +6,7 @@ import type { MatchModule } from './types';
 import { OptionError } from './types';
 import { parseU32Range } from './c-number';
 import type { Range } from './values';
+import { shortHeaderDrop, shortHeaderNote } from './short-header';
 
 export interface SpiOptions {
   range: Range;
@@ -53,10 +54,12 @@ export function spiMatch(name: 'esp' | 'ah', proto: number, at: number, size: nu
       const spi = FULL(o.range) && !o.inv ? '' : `spi${o.range.min === o.range.max ? '' : 's'}:${o.inv ? '!' : ''}${show(o.range)}`;
       return name === 'ah' ? `ah ${spi}` : spi ? `esp ${spi}` : 'esp';
     },
-    xlate(o) {
+    // Compat keeps iptables-translate's `esp spi`, which lets a short header through, and says so.
+    xlate(o, ctx) {
       if (o.range.min > o.range.max) return { untranslatable: `--${option} ${show(o.range)} is a reversed range, which nft refuses (the kernel never matches it${o.inv ? ', so the negation always matches' : ''})` };
-      if (FULL(o.range) && !o.inv) return { nft: '' };
-      return { nft: `${name} spi ${o.inv ? '!= ' : ''}${show(o.range, '-')}` };
+      const spi = FULL(o.range) && !o.inv ? '' : `${name} spi ${o.inv ? '!= ' : ''}${show(o.range, '-')}`;
+      if (ctx?.flavour === 'idiomatic') return { nft: `${shortHeaderDrop(proto, size)}${spi && ` ${spi}`}` };
+      return { nft: spi, note: shortHeaderNote(what, size, spi ? `nft's \`${name} spi\`` : 'the translation') };
     },
   };
 }

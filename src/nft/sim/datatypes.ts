@@ -18,6 +18,8 @@ export interface Datatype {
   bits?: number;
   /// A value as nft writes it (for explanations); numbers in decimal without it.
   format?(v: Val): string;
+  /// An element written in a way the plain value parser does not take (strings only): a wildcard, or null.
+  wildcard?(text: string): { s: string; wild: true } | null;
 }
 
 /// A value of the type as nft writes it: `192.0.2.1`, `tcp`, `established`, `syn,ack`, `"eth0"`.
@@ -137,6 +139,9 @@ export const FIB_ADDRTYPE = named('fib_addrtype', {
   unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7, prohibit: 8,
 }, 255);
 export const DAY = named('day', { sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6 }, 6);
+/// Device groups and route realms, named as Debian's /etc/iproute2/group and rt_realms name them.
+export const DEVGROUP = named('devgroup', { default: 0 }, 0xffffffff);
+export const REALM = named('realm', { cosmos: 0 }, 0xffffffff);
 export const BOOL = named('boolean', { exists: 1, missing: 0, true: 1, false: 0 }, 1);
 
 export const IFNAME: Datatype = {

@@ -127,14 +127,17 @@ function num(c: Cursor, dt: Datatype, t: Tok): number {
   return v;
 }
 
-/// One element part as written: a value, a range `a-b`, a prefix `a/n`, or for names `"eth*"`.
-export function elemPart(c: Cursor, dt: Datatype): Elem {
+/// One element part as written: a value, a range `a-b`, a prefix `a/n`, or for names `"eth*"`. Within
+/// braces (`inSet`) a comma separates elements: `{ syn, ack }` is two flags, `syn,ack` outside one value.
+export function elemPart(c: Cursor, dt: Datatype, inSet = false): Elem {
   if (c.is('(')) {
     const v = constant(c, dt);
     return { lo: v, hi: v };
   }
   const t = c.next('value');
   if (dt.string) {
+    const w = t.quoted ? null : dt.wildcard?.(t.text);
+    if (w) return w;
     const v = parseOne(c, dt, t) as string;
     if (c.is('-') && c.peek(1)?.quoted) throw c.error('ranges of names are not supported', t);
     return t.text.endsWith('*') && dt.name === 'ifname' ? { s: v.slice(0, -1), wild: true } : { s: v, wild: false };
@@ -154,7 +157,7 @@ export function elemPart(c: Cursor, dt: Datatype): Elem {
     const v = dt.parse(t.text, t.quoted) as number;
     let bits = v;
     // A flag list without parentheses: `fin,syn,rst,ack`.
-    while (dt.bitmask && c.is(',') && c.peek(1) && !c.peek(1)!.quoted && isFlag(dt, c.peek(1)!.text)) {
+    while (dt.bitmask && !inSet && c.is(',') && c.peek(1) && !c.peek(1)!.quoted && isFlag(dt, c.peek(1)!.text)) {
       c.i++;
       bits |= num(c, dt, c.next('flag'));
     }
@@ -184,11 +187,11 @@ function isFlag(dt: Datatype, text: string): boolean {
 }
 
 /// One element of a set: its parts for each part of the key.
-export function element(c: Cursor, dts: readonly Datatype[]): Elem[] {
+export function element(c: Cursor, dts: readonly Datatype[], inSet = false): Elem[] {
   const out: Elem[] = [];
   dts.forEach((dt, i) => {
     if (i) c.expect('.');
-    out.push(elemPart(c, dt));
+    out.push(elemPart(c, dt, inSet));
   });
   return out;
 }

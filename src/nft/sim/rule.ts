@@ -15,6 +15,7 @@ import type { Datatype, Val } from './datatypes';
 import { constant, elemMatches, elemPart, element, expression, keyMatches, partTypes, valuesOf, type Elem, type Expr, type Scope } from './expr';
 import { mapData, type MapData, type SimSet } from './sets';
 import { TIME } from './selectors';
+import { dup, synproxy } from './copies';
 
 export interface Verdict {
   kind: 'accept' | 'drop' | 'continue' | 'return' | 'jump' | 'goto' | 'queue';
@@ -76,7 +77,7 @@ function isMatch(c: Cursor, from: number): boolean {
   }
   return true;
 }
-const MATCH_STARTS = new Set(['ip', 'tcp', 'udp', 'udplite', 'sctp', 'dccp', 'th', 'icmp', 'meta', 'iifname', 'oifname', 'iif', 'oif', 'mark', 'l4proto', 'pkttype', 'ct', 'fib', 'ether', 'skuid', 'skgid']);
+const MATCH_STARTS = new Set(['ip', 'tcp', 'udp', 'udplite', 'sctp', 'dccp', 'esp', 'ah', 'iifgroup', 'oifgroup', 'rtclassid', 'cgroup', 'cpu', 'th', 'icmp', 'meta', 'iifname', 'oifname', 'iif', 'oif', 'mark', 'l4proto', 'pkttype', 'ct', 'fib', 'ether', 'skuid', 'skgid']);
 
 const V = (kind: Verdict['kind'], extra: Partial<Verdict> = {}): Verdict => ({ kind, ...extra });
 const RELOPS = new Set(['==', '!=', '<', '>', '<=', '>=', 'eq', 'ne', 'lt', 'gt', 'le', 'ge', '!']);
@@ -110,7 +111,11 @@ function statement(c: Cursor, env: RuleEnv, out: CompiledRule): Step {
   const t = c.peek()!;
   const w = t.quoted ? '' : t.text;
   switch (w) {
-    case 'accept': case 'drop': case 'continue': case 'return': {
+    // `continue` goes on with the rule's next statement (NFT_CONTINUE), as a rule without a verdict.
+    case 'continue':
+      c.i++;
+      return () => true;
+    case 'accept': case 'drop': case 'return': {
       c.i++;
       const v = V(w);
       return () => v;
@@ -160,7 +165,9 @@ function statement(c: Cursor, env: RuleEnv, out: CompiledRule): Step {
       if (c.peek(1)?.text.startsWith('@')) return dynset(c, env);
       break;
     case 'meter': return meter(c, env);
-    case 'tproxy': case 'fwd': case 'dup': case 'synproxy': case 'xt': case 'flow': case 'osf': {
+    case 'dup': return dup(c, env.unsimulated);
+    case 'synproxy': return synproxy(c, env.unsimulated);
+    case 'tproxy': case 'fwd': case 'xt': case 'flow': case 'osf': {
       const what = w === 'xt' ? `xt ${c.peek(1)?.text ?? ''} ${c.peek(2)?.text ?? ''}`.trim() : w;
       c.i = c.toks.length;
       const why = w === 'xt' ? 'an iptables extension nft cannot show as nftables: the kernel runs it, nfplay does not' : `the ${w} statement is not modelled: nfplay goes on as if it did nothing`;
@@ -346,7 +353,7 @@ function anonymousSet(c: Cursor, dts: Datatype[]): Elem[][] {
   const out: Elem[][] = [];
   while (!c.eat('}')) {
     if (c.eat(',')) continue;
-    out.push(element(c, dts));
+    out.push(element(c, dts, true));
   }
   return out;
 }
@@ -378,6 +385,8 @@ function vmap(c: Cursor, e: Expr, env: RuleEnv): Step {
     const d = find(v);
     if (d === undefined) return false;
     const { verdict, chain } = d as { verdict: string; chain?: string };
+    // A `continue` element goes on with the rule's next statement.
+    if (verdict === 'continue') return true;
     return V(verdict as Verdict['kind'], chain ? { chain } : {});
   };
 }
@@ -398,7 +407,7 @@ function mapLookup(c: Cursor, e: Expr, env: RuleEnv, data: Datatype | 'verdict')
   const entries: [Elem[], MapData][] = [];
   while (!c.eat('}')) {
     if (c.eat(',')) continue;
-    const key = element(c, dts);
+    const key = element(c, dts, true);
     c.expect(':');
     entries.push([key, mapData(c, data)]);
   }

@@ -6,6 +6,9 @@ import type { Packet } from '../../engine/model/packet';
 import type { MatchContext } from '../../engine/modules/types';
 import { packetBytes } from '../../engine/modules/matches/u32';
 import { TIME_EPOCH } from '../../engine/modules/matches/time';
+import { classid } from '../../engine/modules/matches/realm';
+import { hasSocket } from '../../engine/modules/matches/cgroup';
+import { AH_FIELDS, DCCP_FIELDS, ESP_FIELDS, dccpPort } from './payload-headers';
 import type { Cursor } from './lex';
 import * as T from './datatypes';
 import type { Datatype, Val } from './datatypes';
@@ -29,7 +32,9 @@ export interface Selector {
 const OPAQUE: Datatype = { name: 'opaque', string: true, parse: (t) => t };
 const never: Getter = () => null;
 
-const hasPorts = (p: Packet) => p.proto === 6 || p.proto === 17 || p.proto === 132 || p.proto === 136 || p.proto === 33;
+const hasPorts = (p: Packet) => p.proto === 6 || p.proto === 17 || p.proto === 132 || p.proto === 136;
+/// `th sport`/`th dport`: any protocol with ports there; DCCP's are in the payload (payload-headers.ts).
+const thPort = (which: 'sport' | 'dport'): Getter => (p) => (p.proto === 33 ? dccpPort(p, which) : hasPorts(p) && !p.fragOffset ? p[which] : null);
 const l4 = (proto: number, f: (p: Packet) => Val | null): Getter => (p) => (p.proto === proto && p.fragOffset === 0 ? f(p) : null);
 
 function field(c: Cursor, what: string, fields: Record<string, [Datatype, Getter]>): [string, Datatype, Getter] {
@@ -85,7 +90,7 @@ const TC_HANDLE: Datatype = {
   },
 };
 
-const PLAIN_PROTO: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, sctp: 132, dccp: 33 };
+const PLAIN_PROTO: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, sctp: 132 };
 
 /// Meta keys nft accepts without the word `meta`.
 const BARE_META = new Set(['mark', 'iif', 'iifname', 'iiftype', 'oif', 'oifname', 'oiftype', 'skuid', 'skgid', 'nftrace', 'rtclassid', 'pkttype', 'cpu', 'iifgroup', 'oifgroup', 'cgroup', 'l4proto', 'nfproto', 'priority', 'random', 'time', 'day', 'hour']);
@@ -114,14 +119,20 @@ function metaKey(key: string, c: Cursor): Selector | null {
       return m(T.PKTTYPE, (p) => (p.pkttype === 'host' ? (p.dst >>> 28 === 14 ? 2 : 0) : p.pkttype === 'broadcast' ? 1 : p.pkttype === 'multicast' ? 2 : 3), { field: 'meta pkttype' });
     case 'nftrace': return m(T.integer(1), () => 0, { field: 'meta nftrace' });
     case 'cpu': return m(T.integer(32), () => 0);
-    case 'iifgroup': case 'oifgroup': return m(T.integer(32), () => 0);
+    // A device's group (a scenario interface's `group`); no device breaks the rule (nft_meta_store_ifgroup).
+    case 'iifgroup': return m(T.DEVGROUP, (p, ctx) => (p.iif === null ? null : ctx.host.group?.(p.iif) ?? 0));
+    case 'oifgroup': return m(T.DEVGROUP, (p, ctx) => (p.oif === null ? null : ctx.host.group?.(p.oif) ?? 0));
+    // The route's class id (-m realm's): none before the routing decision, which breaks the rule.
+    case 'rtclassid': return m(T.REALM, (p, ctx) => (ctx.hook === 'PREROUTING' && p.iif !== 'lo' ? null : classid(p, ctx)));
+    // The net_cls classid of the sending socket: 0 (control groups are not modelled); no socket breaks the rule.
+    case 'cgroup': return m(T.integer(32), (p) => (hasSocket(p) ? 0 : null), { unsimulated: 'control groups are not modelled: a local socket has net_cls classid 0' });
     case 'random': return m(T.integer(32), (_p, ctx) => Math.floor(ctx.random() * 0x100000000));
     case 'priority': return m(TC_HANDLE, () => 0, { field: 'meta priority', unsimulated: 'skb->priority (tc classes) is not modelled' });
     case 'day': return m(T.DAY, (_p, ctx) => new Date((TIME_EPOCH + ctx.now) * 1000).getUTCDay());
     case 'hour': return m(T.HOUR, (_p, ctx) => Math.floor(TIME_EPOCH + ctx.now) % 86400);
     case 'time': return m(T.integer(64), (_p, ctx) => Math.floor(TIME_EPOCH + ctx.now), { unsimulated: 'meta time compares nanosecond dates; nfplay does not parse them' });
     case 'secpath': case 'ipsec': return m(T.BOOL, () => 0);
-    case 'cgroup': case 'rtclassid': case 'secmark': case 'sdif': case 'sdifname': case 'bri_iifname': case 'bri_oifname': case 'ibrname': case 'obrname': case 'ibrpvid': case 'ibrvproto':
+    case 'secmark': case 'sdif': case 'sdifname': case 'bri_iifname': case 'bri_oifname': case 'ibrname': case 'obrname': case 'ibrpvid': case 'ibrvproto':
       return m(OPAQUE, never, { unsimulated: `meta ${key} is not modelled` });
   }
   void c;
@@ -166,13 +177,22 @@ function ctKey(c: Cursor): Selector {
     case 'proto-src': return s(T.SERVICE, (_p, ctx) => tuple(ctx)?.sport ?? null);
     case 'proto-dst': return s(T.SERVICE, (_p, ctx) => tuple(ctx)?.dport ?? null);
     case 'id': return s(T.integer(32), (_p, ctx) => ctx.ct?.id ?? null);
-    // Counters compare as numbers (`ct bytes ge 10000`); conntrack keeps none in the model.
+    // Conntrack's accounting, this packet included (nft_ct_get_eval_counter): one direction, or both summed;
+    // avgpkt is bytes / packets rounded down. The rule loading them turns accounting on.
     case 'bytes': case 'packets': case 'avgpkt':
-      return s(T.integer(64), never, { unsimulated: `ct ${key}: conntrack's counters are not modelled, the match never holds` });
+      return s(T.integer(64), (_p, ctx) => (ctx.ct ? ctCounter(ctx.ct.counters, key as 'bytes' | 'packets' | 'avgpkt', dir) : null));
     case 'label': case 'event': case 'secmark': case 'timeout': case 'expectation':
       return s(OPAQUE, never, { unsimulated: `ct ${key} is not modelled`, field: `ct ${key}` });
   }
   throw c.error(`unknown ct key "${key}"`);
+}
+
+function ctCounter(c: { packets: [number, number]; bytes: [number, number] } | undefined, key: 'bytes' | 'packets' | 'avgpkt', dir: 'original' | 'reply' | null): number {
+  if (!c) return 0;
+  const pick = (v: [number, number]) => (dir === 'original' ? v[0] : dir === 'reply' ? v[1] : v[0] + v[1]);
+  if (key !== 'avgpkt') return pick(c[key]);
+  const n = pick(c.packets);
+  return n ? Math.floor(pick(c.bytes) / n) : 0;
 }
 
 /// Times: `30s`, `1m`, `1h30m`, `250ms`, or plain seconds, as milliseconds.
@@ -216,23 +236,38 @@ function fib(c: Cursor): Selector {
     };
   }
   if (result === 'oif' || result === 'oifname') {
-    // The device the route to the address leaves by; with `. iif`, only when that is the input device.
+    // nft_fib4_eval: the device the route to the address leaves by; with `. iif`/`. oif`, only when it is
+    // that device. A local address, or no route, gives none (the scenario has no policy routing, so the
+    // mark changes nothing).
     return {
-      text, dt: result === 'oif' ? FIB_OIF : T.IFNAME, unsimulated: 'fib oif looks the route up in the scenario\'s table without policy routing',
+      text, dt: result === 'oif' ? FIB_OIF : T.IFNAME,
       get: (p, ctx) => {
+        const want = byOif ? p.oif : byIif ? p.iif : null;
+        // Looped-back packets answer their input device; so does a source of 0.0.0.0 sent to the
+        // broadcast address or a link-local group (DHCP): the device the packet is on.
+        const on = (dev: string | null) => (!dev ? '' : result === 'oif' ? FIB_DEV + dev : dev);
+        if (ctx.hook === 'PREROUTING' && p.iif === 'lo') return on('lo');
+        if (p.src === 0 && (p.dst === 0xffffffff || p.dst >>> 8 === 0xe00000)) return on(p.iif ?? p.oif);
         const host = ctx.host as unknown as { route?(a: number): { type: string; route?: { dev: string }; dev?: string } };
         const r = host.route?.(pick(p));
-        const dev = !r || r.type === 'unreachable' ? '' : r.route?.dev ?? r.dev ?? '';
-        if (byIif && dev !== p.iif) return '';
-        return dev;
+        const dev = !r || r.type === 'unreachable' || r.type === 'local' ? '' : r.route?.dev ?? r.dev ?? '';
+        const found = want !== null && dev !== want ? '' : dev;
+        return result === 'oif' && found ? FIB_DEV + found : found;
       },
     };
   }
   throw c.error(`unknown fib result "${result}"`);
 }
 
-/// fib's oif: a device name, '' for none; `missing`/`exists`/`0` test for none.
-const FIB_OIF: Datatype = { name: 'fib oif', string: true, parse: (t) => (t === 'missing' || t === '0' || t === 'false' ? '' : t) };
+/// fib's oif: an interface index, compared here as `dev:NAME`, '' for none (`0`, `missing`). An index
+/// range from 1, `exists` and `true` stand for any device; other numbers for a device nfplay cannot name.
+const FIB_DEV = 'dev:';
+const FIB_OIF: Datatype = {
+  name: 'fib oif', string: true,
+  parse: (t) => (t === 'missing' || t === '0' || t === 'false' ? '' : FIB_DEV + t),
+  format: (v) => (v === '' ? '0' : `"${String(v).slice(FIB_DEV.length)}"`),
+  wildcard: (t) => (t === 'exists' || t === 'true' || /^[1-9]\d*-\d+$/.test(t) ? { s: FIB_DEV, wild: true } : null),
+};
 
 /// One primary expression; null when the word does not start one.
 export function primary(c: Cursor): Selector | null {
@@ -265,12 +300,10 @@ export function primary(c: Cursor): Selector | null {
     case 'udp': return named('udp', { ...portFields(17), length: [T.integer(16), l4(17, (p) => 8 + p.payload.length)] });
     case 'udplite': return named('udplite', portFields(136));
     case 'sctp': return named('sctp', portFields(132));
-    case 'dccp': {
-      // Ports as other transports; the packet model has no DCCP type.
-      const sel = named('dccp', { ...portFields(33), type: [T.DCCP_PKTTYPE, never] });
-      return sel.text === 'dccp type' ? { ...sel, unsimulated: 'dccp type is not modelled: the match never holds' } : sel;
-    }
-    case 'th': return named('th', { sport: [T.SERVICE, (p) => (hasPorts(p) && !p.fragOffset ? p.sport : null)], dport: [T.SERVICE, (p) => (hasPorts(p) && !p.fragOffset ? p.dport : null)] });
+    case 'dccp': return named('dccp', DCCP_FIELDS);
+    case 'esp': return named('esp', ESP_FIELDS);
+    case 'ah': return named('ah', AH_FIELDS);
+    case 'th': return named('th', { sport: [T.SERVICE, thPort('sport')], dport: [T.SERVICE, thPort('dport')] });
     case 'icmp': return named('icmp', ICMP_FIELDS);
     case 'ether':
       return named('ether', {
@@ -279,10 +312,10 @@ export function primary(c: Cursor): Selector | null {
         daddr: [T.MAC, (p, ctx) => (p.iif && p.iif !== 'lo' && (ctx.hook === 'PREROUTING' || ctx.hook === 'INPUT' || ctx.hook === 'FORWARD') ? ctx.host.mac(p.iif) : null)],
         type: [T.ETHERTYPE, (p) => (p.iif ? 0x0800 : null)],
       });
-    case 'ip6': case 'icmpv6': case 'arp': case 'vlan': case 'ah': case 'esp': case 'comp': case 'dst': case 'frag': case 'hbh': case 'mh': case 'rt0': case 'srh': case 'gre': case 'geneve': case 'vxlan': {
-      // Headers an IPv4 packet of a scenario never has (ah/esp/gre payloads are not modelled).
+    case 'ip6': case 'icmpv6': case 'arp': case 'vlan': case 'comp': case 'dst': case 'frag': case 'hbh': case 'mh': case 'rt0': case 'srh': case 'gre': case 'geneve': case 'vxlan': {
+      // Headers an IPv4 packet of a scenario never has (comp/gre payloads are not modelled).
       const f = c.next(`${w} field`).text;
-      const v4 = w === 'ah' || w === 'esp' || w === 'gre';
+      const v4 = w === 'comp' || w === 'gre';
       return { dt: OPAQUE, get: never, text: `${w} ${f}`, ...(v4 ? { unsimulated: `${w} headers are not modelled: the match never holds` } : {}) };
     }
     case 'meta': {

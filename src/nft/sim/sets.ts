@@ -113,7 +113,7 @@ export class SimSet {
     c.expect('{');
     while (!c.eat('}')) {
       if (c.eat(',')) continue;
-      const key = element(c, this.keyTypes);
+      const key = element(c, this.keyTypes, true);
       // Per-element options: `timeout 1h`, `expires 10m`, `comment "x"`, `counter`.
       while (c.is('timeout') || c.is('expires') || c.is('comment') || c.is('counter')) {
         const w = c.next('option').text;

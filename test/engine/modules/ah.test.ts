@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makePacket } from '../../../src/engine/model/packet';
+import type { XlateContext } from '../../../src/engine/modules/types';
 import { testContext } from '../../helpers/context';
 import { error, listed, matchOf, saved } from './match-helper';
 
@@ -22,7 +23,9 @@ describe('ah', () => {
     const seq = '\0\0\0\x07';
     const run = (payload: string) => m.module.match(makePacket({ proto: 51, payload }), m.options, testContext(), m.state);
     expect([run('\x32\x04\0\0\0\0\x01\xf4' + seq), run('\x32\x04\0\0\0\0\x01\xf5' + seq)]).toEqual([true, false]);
-    expect(m.module.xlate!(m.options)).toEqual({ nft: 'ah spi 500' });
+    // Compat writes iptables-translate's line and notes the hotdrop; idiomatic tests the length first.
+    expect(m.module.xlate!(m.options)).toEqual({ nft: 'ah spi 500', note: expect.stringMatching(/^iptables drops a packet whose AH header is shorter than 12 bytes; with nft's `ah spi` it goes on/) });
+    expect(m.module.xlate!(m.options, { flavour: 'idiomatic' } as XlateContext)).toEqual({ nft: expect.stringMatching(/^ip protocol ah ip frag-off & 0x1fff 0 ip hdrlength \. ip length vmap \{ 5 \. 0-31 : drop, 5 \. 32-65535 : continue, .* 15 \. 0-71 : drop, 15 \. 72-65535 : continue \} ah spi 500$/) });
   });
   it('drops a packet whose AH header is shorter than 12 bytes, as the kernel does (ah-short)', () => {
     const m = matchOf<unknown>('-p ah -m ah ! --ahspi 500');

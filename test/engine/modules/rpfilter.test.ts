@@ -4,7 +4,7 @@ import { saveRuleset } from '../../../src/engine/print/save';
 import { makePacket } from '../../../src/engine/model/packet';
 import { parseIPv4 } from '../../../src/engine/model/addr';
 import { Host } from '../../../src/engine/sim/host';
-import type { MatchModule } from '../../../src/engine/modules/types';
+import type { MatchModule, XlateContext } from '../../../src/engine/modules/types';
 import type { RpfilterOptions } from '../../../src/engine/modules/matches/rpfilter';
 import { testContext } from '../../helpers/context';
 
@@ -60,11 +60,15 @@ describe('rpfilter', () => {
     expect(ok(strict, from('eth1', '0.0.0.0', '255.255.255.255'))).toBe(true);
   });
   it('translates as iptables-translate 1.8.9 does', () => {
-    const x = (s: string) => { const m = rp(s); return m.module.xlate!(m.options); };
-    expect(x('')).toEqual({ nft: 'fib saddr . iif oif != 0' });
-    expect(x('--loose')).toEqual({ nft: 'fib saddr oif != 0' });
-    expect(x('--validmark --invert')).toEqual({ nft: 'fib saddr . mark . iif oif 0' });
-    expect(x('--loose --validmark --accept-local --invert')).toEqual({ nft: 'fib saddr type != local fib saddr . mark oif 0' });
+    const x = (s: string, flavour: XlateContext['flavour'] = 'compat') => { const m = rp(s); return m.module.xlate!(m.options, { flavour } as XlateContext); };
+    expect(x('')).toMatchObject({ nft: 'fib saddr . iif oif != 0' });
+    expect(x('--loose')).toMatchObject({ nft: 'fib saddr oif != 0' });
+    expect(x('--validmark --invert')).toMatchObject({ nft: 'fib saddr . mark . iif oif 0' });
+    expect(x('--loose --validmark --accept-local --invert')).toMatchObject({ nft: 'fib saddr type != local fib saddr . mark oif 0' });
     expect(x('--accept-local')).toHaveProperty('untranslatable');
+    // A subnet broadcast source: fib finds its route's device, rpfilter fails it (nft-origins/rpfilter-*broadcast-source).
+    expect(x('')).toHaveProperty('note', '`fib saddr . iif oif != 0` matches a source that is a subnet broadcast address (fib finds its route\'s device), which -m rpfilter refuses (the idiomatic translation tests for it)');
+    expect(x('', 'idiomatic')).toEqual({ nft: 'fib saddr . iif oif != 0 ip saddr . fib saddr type != { 0.0.0.1-255.255.255.254 . broadcast }' });
+    expect(x('--invert', 'idiomatic')).toEqual({ nft: 'fib saddr . iif oif . ip saddr . fib saddr type { 0 . 0.0.0.0/0 . 0-255, 1-2147483647 . 0.0.0.1-255.255.255.254 . broadcast }' });
   });
 });

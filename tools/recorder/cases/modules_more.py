@@ -21,21 +21,10 @@ def case(name, desc, rules, packets, host=None):
     return name, desc, scenario(text, packets, host=host or SERVER)
 
 
-# Cases left without nft twins (nft_equiv.py; "noTwin" in the case), and why. Every twin was given to the
-# kernel by hand, both translations: all met their origin's fates, except where a reason says otherwise.
-SIM = 'the nft simulator does not simulate {} yet, so the twin could not be replayed'
-SHORT = ('iptables drops a packet whose header is too short for the match; nft\'s payload expression only '
-         'fails to match, so both translations let it through')
+# Cases left without nft twins (nft_equiv.py; "noTwin" in the case), and why.
 NO_TWIN = {
-    'ah': SIM.format('`ah spi`'), 'esp': SIM.format('`esp spi`'), 'dccp': SIM.format('DCCP headers'),
-    'cgroup': SIM.format('`meta cgroup`'), 'connbytes': SIM.format('`ct packets`, `bytes` and `avgpkt`'),
-    'realm': SIM.format('`rtclassid`'), 'synproxy': SIM.format('`synproxy`'), 'tee': SIM.format('`dup`'),
-    'devgroup': SIM.format('interface groups (`iifgroup`, `oifgroup`, the name `default`)'),
     'cluster': 'nft 1.0.6 cannot list a ruleset holding `jhash ct original saddr` (netlink_delinearize asserts), so '
                'the recorder cannot map its trace',
-    'esp-short': SHORT, 'ah-short': SHORT, 'dccp-short-header': SHORT, 'devgroup-negated-src-masked-dst': None,
-    'rpfilter-local-source': SIM.format('`fib` for a source that is the host\'s own address'),
-    'rpfilter-zero-source': SIM.format('`fib` for the source 0.0.0.0'),
 }
 
 

@@ -1,7 +1,7 @@
 """iptables cases written to test translations: each is a place where a translation may behave otherwise than
 the original, shaped so that the difference shows in a fate. nft_equiv.py gives them twins like any other case.
 """
-from common import CLIENT, REMOTE, ROUTER, filt, handshake, ltcp, scenario, script, table, tcp
+from common import CLIENT, LAN, REMOTE, ROUTER, filt, handshake, ltcp, scenario, script, table, tcp, udp
 
 GROUP = 'nft-origins'
 
@@ -45,3 +45,21 @@ def cases():
         'MSS 1460.', scenario(
             filt(INPUT=['-p tcp -m tcpmss ! --mss 1460 -j DROP']),
             [tcp(22), tcp(22, sport=40001, tcpOptions=[2], mss=1460), tcp(22, sport=40002, tcpOptions=[2], mss=1400)])
+
+    yield 'synproxy-fin-ack-goes-on', \
+        '-j SYNPROXY takes only a bare SYN or ACK: an INVALID FIN/ACK, RST/ACK or SYN/ACK goes on to the policy and ' \
+        'is delivered. nft\'s synproxy statement answers any SYN and drops any ACK without a cookie.', scenario(
+            filt(INPUT=['-p tcp -m conntrack --ctstate INVALID,UNTRACKED -j SYNPROXY --mss 1460']),
+            [tcp(22, flags=['FIN', 'ACK']), tcp(22, sport=40001, flags=['RST', 'ACK']),
+             tcp(22, sport=40002, flags=['SYN', 'ACK'])])
+
+    yield 'rpfilter-broadcast-source', \
+        'A subnet broadcast address as source fails -m rpfilter (its route is not unicast) and is dropped; nft\'s ' \
+        'fib saddr . iif oif finds the broadcast route\'s device and would accept it.', scenario(
+            table('raw', PREROUTING=['-m rpfilter -j ACCEPT', '-j DROP']),
+            [udp(frm='eth1', src='10.0.0.255', dst=LAN), udp(frm='eth1', src=CLIENT, dst=LAN, sport=5354)], host=ROUTER)
+
+    yield 'rpfilter-invert-broadcast-source', \
+        '-m rpfilter --invert drops a subnet broadcast source, and lets a valid one through.', scenario(
+            table('raw', PREROUTING=['-m rpfilter --invert -j DROP']),
+            [udp(frm='eth1', src='10.0.0.255', dst=LAN), udp(frm='eth1', src=CLIENT, dst=LAN, sport=5354)], host=ROUTER)

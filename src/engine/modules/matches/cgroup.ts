@@ -16,7 +16,8 @@ function matches(o: CgroupOptions): boolean {
   return 'classid' in o ? o.classid === 0 : o.path.replace(/\/+$/, '') === '';
 }
 
-const hasSocket = (pkt: Packet) => pkt.iif === null && (pkt.uid !== null || !!pkt.kernelSocket);
+/// The packet has a local socket (nft's meta cgroup reads the same one).
+export const hasSocket = (pkt: Packet) => pkt.iif === null && (pkt.uid !== null || !!pkt.kernelSocket);
 
 export const cgroup: MatchModule<CgroupOptions> = {
   kind: 'match',

@@ -6,6 +6,7 @@ import type { MatchContext, MatchModule } from '../types';
 import type { Packet } from '../../model/packet';
 import { OptionError } from '../types';
 import { parsePort, type Range } from '../values';
+import { shortHeaderDrop, shortHeaderNote } from '../short-header';
 
 /// Packet types by bit; INVALID stands for every type from 10 up.
 const TYPES = ['REQUEST', 'RESPONSE', 'DATA', 'ACK', 'DATAACK', 'CLOSEREQ', 'CLOSE', 'RESET', 'SYNC', 'SYNCACK'] as const;
@@ -159,7 +160,8 @@ export const dccp: MatchModule<DccpOptions> = {
     if (o.option) out.push(`option=${o.option.inv ? '!' : ''}${o.option.kind}`);
     return out.join(' ');
   },
-  xlate(o) {
+  // Compat keeps iptables-translate's payload expressions, which let a short header through, and says so.
+  xlate(o, ctx) {
     if (o.option) return { untranslatable: 'nft 1.0 has no expression for DCCP options (iptables-translate 1.8.9 leaves --dccp-option untranslated too)' };
     for (const [k, x] of [['sport', o.sport], ['dport', o.dport]] as const)
       if (x && x.range.min > x.range.max) return { untranslatable: `--${k} ${range(x.range)} is a reversed range, which nft refuses (the kernel never matches it${x.inv ? ', so the negation always matches' : ''})` };
@@ -171,6 +173,7 @@ export const dccp: MatchModule<DccpOptions> = {
       const names = [...TYPES.filter((_, i) => o.types!.mask & (1 << i)).map((t) => t.toLowerCase()), ...(o.types.mask & INVALID ? ['10-15'] : [])];
       out.push(`dccp type ${ne(o.types)}${names.length === 1 ? names[0] : `{ ${names.join(', ')} }`}`);
     }
-    return { nft: out.join(' ') };
+    if (ctx?.flavour === 'idiomatic') return { nft: [shortHeaderDrop(33, 12), ...out].join(' ') };
+    return { nft: out.join(' '), note: shortHeaderNote('DCCP', 12, out.length ? 'nft\'s `dccp` expressions' : 'the translation') };
   },
 };

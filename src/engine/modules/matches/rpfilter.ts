@@ -58,11 +58,27 @@ export const rpfilter: MatchModule<RpfilterOptions> = {
   },
   save: (o) => FLAGS.filter(([k]) => o[k]).map(([, n]) => `--${n}`).join(' '),
   list: (o) => ['rpfilter', ...FLAGS.filter(([k]) => o[k]).map(([, n]) => n)].join(' '),
-  // fib's lookup with iif in the key answers 0 where xt_rpfilter fails; --accept-local without --invert
-  // would need an "or" within one rule, which nft has not.
-  xlate(o) {
+  // fib's lookup with iif in the key answers 0 where xt_rpfilter fails, except for a source that is a
+  // subnet broadcast address: fib gives its route's device where rpfilter wants a unicast route
+  // (kernel-recorded: nft-origins/rpfilter-*broadcast-source). Idiomatic leaves those out (0.0.0.0 and
+  // 255.255.255.255 are `fib saddr type broadcast` too, but looked up like any address); --invert needs
+  // an "or", hence one set of the failing lookups. --accept-local without --invert would need an "or" of
+  // two lookups in one rule.
+  xlate(o, ctx) {
     if (o.acceptLocal && !o.invert) return { untranslatable: 'rpfilter --accept-local accepts a local source or a valid reverse path: nft has no "or" of two fib lookups in one rule' };
-    const key = `fib saddr${o.validmark ? ' . mark' : ''}${o.loose ? '' : ' . iif'} oif ${o.invert ? '' : '!= '}0`;
-    return { nft: o.acceptLocal ? `fib saddr type != local ${key}` : key };
+    const lookup = `fib saddr${o.validmark ? ' . mark' : ''}${o.loose ? '' : ' . iif'} oif`;
+    const local = o.acceptLocal ? 'fib saddr type != local ' : '';
+    const broadcast = '0.0.0.1-255.255.255.254 . broadcast';
+    if (ctx?.flavour === 'idiomatic') {
+      return {
+        nft: o.invert
+          ? `${local}${lookup} . ip saddr . fib saddr type { 0 . 0.0.0.0/0 . 0-255, 1-2147483647 . ${broadcast} }`
+          : `${lookup} != 0 ip saddr . fib saddr type != { ${broadcast} }`,
+      };
+    }
+    return {
+      nft: `${local}${lookup} ${o.invert ? '' : '!= '}0`,
+      note: `\`${lookup} ${o.invert ? '0' : '!= 0'}\` ${o.invert ? 'does not match' : 'matches'} a source that is a subnet broadcast address (fib finds its route's device), which -m rpfilter${o.invert ? ' --invert matches' : ' refuses'} (the idiomatic translation tests for it)`,
+    };
   },
 };

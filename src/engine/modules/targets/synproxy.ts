@@ -37,7 +37,7 @@ function words(o: SynproxyOptions): string[] {
 /// The SYN/ACK with the cookie (synproxy_send_client_synack): the client's options the proxy is told to
 /// offer, MSS only when the client sent one; without timestamps (where the cookie keeps them) no window
 /// scaling or SACK either.
-function synAck(syn: Packet, o: SynproxyOptions): Packet {
+export function synAck(syn: Packet, o: SynproxyOptions): Packet {
   const sent = new Set(syn.tcpOptions);
   const mss = sent.has(2) && o.mss !== null;
   const ts = sent.has(8) && o.timestamp;
@@ -84,5 +84,11 @@ export const synproxy: TargetModule<SynproxyOptions> = {
   save: (o) => words(o).map((w) => `--${w}`).join(' '),
   // iptables -L ends the target's column with a space.
   list: (o) => `${['SYNPROXY', ...words(o)].join(' ')} `,
-  xlate: (o) => ({ nft: ['synproxy', ...words(o)].join(' ') }),
+  // nft's synproxy answers any segment with SYN set and drops any other with ACK set (FIN/ACK, RST/ACK)
+  // without a cookie, where -j SYNPROXY lets those go on: idiomatic hands it the bare SYNs and ACKs only.
+  xlate: (o, ctx) => {
+    const nft = ['synproxy', ...words(o)].join(' ');
+    if (ctx?.flavour === 'idiomatic') return { nft: `tcp flags & (fin | syn | rst | ack) { syn, ack } ${nft}` };
+    return { nft, note: 'nft\'s synproxy also takes a SYN with ACK, FIN or RST, and drops a FIN/ACK or RST/ACK that has no cookie, which -j SYNPROXY lets go on (the idiomatic translation adds `tcp flags & (fin | syn | rst | ack) { syn, ack }`)' };
+  },
 };
