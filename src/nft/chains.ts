@@ -30,6 +30,7 @@ export function symbolicPriority(b: BaseChain): string {
 
 /// Tables in the order the source first mentions them (iptables-save has its own order).
 export function tablesInSourceOrder(rs: Ruleset): Table[] {
+  if (rs.tables.size < 2) return [...rs.tables.values()];
   // A chain's first rule comes before its others unless -I put it there: close enough to order tables.
   const first = (t: Table) => {
     let min = Infinity;

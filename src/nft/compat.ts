@@ -6,8 +6,10 @@ import { baseChain, tablesInSourceOrder } from './chains';
 import { AFTER_CONNTRACK, RulesetFacts, afterConntrackNote } from './facts';
 import { chainNames, declaredName } from './names';
 import { translateRule, type RuleEnv, type RuleParts } from './rule';
-import { NO_POSITION, NOT_REPLACED, insertPositions, replacedRules, writtenArgs } from './source';
+import { chainsByLine, parseOrder } from './rule-order';
+import { NO_POSITION, NOT_REPLACED, insertPositions, placesRules, replacedRules, writtenArgs } from './source';
 import { TextOut } from './text-out';
+import type { Span } from '../engine/model/span';
 import type { Difference, TranslateOptions, Translation, Untranslated } from './translate';
 
 export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
@@ -18,18 +20,25 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
   const differences: Difference[] = [];
   let rules = 0;
   let connlimit = 0;
-  const insertPosition = insertPositions(opts.source);
-  const replaced = replacedRules(opts.source);
+  const placed = placesRules(opts.source);
+  const insertPosition = placed ? insertPositions(opts.source) : NO_POSITION;
+  const replaced = placed ? replacedRules(opts.source) : NOT_REPLACED;
   out.push(isDump ? '# Translated by nfplay translate --compat (as iptables-restore-translate v1.8.9)' : '# Translated by nfplay translate --compat (as iptables-translate v1.8.9, one command at a time)');
   // The reference's preamble for scripts lists tables by name; restore-translate follows the dump.
   const tables = isDump ? tablesInSourceOrder(rs) : [...rs.tables.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const t of tables) {
-    const rename = chainNames(t.chains);
-    const name = (c: string) => rename.get(c) ?? c;
+    const byLine = chainsByLine(t);
+    const rename = chainNames(t.chains, byLine);
+    const name = rename.size ? (c: string) => rename.get(c) ?? c : (c: string) => c;
     let declared: Map<string, string> | null = null;
     const moved = facts.moved(t.name);
     out.push(`add table ip ${t.name}`);
-    for (const c of declaredChains(t, isDump)) {
+    const chains = declaredChains(t, isDump, byLine);
+    const addChain = `add chain ip ${t.name} `;
+    // Indexed loops: this function runs once per translation, partly before it is optimized, and a
+    // for-of there makes an iterator result per step.
+    for (let k = 0; k < chains.length; k++) {
+      const c = chains[k];
       if (rename.has(c.name)) out.push(`# nfplay: chain ${c.name} is called ${name(c.name)}: nft 1.0.6 cannot read that name`);
       if (c.builtin) {
         const b = baseChain(t.name, c.name as Hook);
@@ -41,9 +50,13 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
         if (moved.has(c.name)) out.push(`# nfplay: ${afterConntrackNote(c.name)}`);
         const priority = moved.has(c.name) ? AFTER_CONNTRACK : b.priority;
         out.push(`add chain ip ${t.name} ${name(c.name)} { type ${b.type} hook ${b.hook} priority ${priority}; policy ${(c.policy ?? 'ACCEPT').toLowerCase()}; }`);
-      } else out.push(`add chain ip ${t.name} ${name(c.name)}`);
+      } else {
+        out.add(addChain);
+        out.add(name(c.name));
+        out.end();
+      }
     }
-    const { rules: inOrder, reordered, inserted } = ordered(t, insertPosition, replaced);
+    const { rules: inOrder, reordered, inserted } = ordered(t, byLine, insertPosition, replaced);
     let sets: string[] = [];
     const env: RuleEnv = {
       flavour: 'compat', rename, ipset: (n) => opts.sets?.[n], facts,
@@ -59,54 +72,62 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
         return d.name;
       },
     };
-    for (const r of inOrder) {
+    const addRule = `add rule ip ${t.name} `;
+    const insertRule = `insert rule ip ${t.name} `;
+    for (let k = 0; k < inOrder.length; k++) {
+      const r = inOrder[k];
       const moved = reordered.size > 0 && reordered.has(r.chain);
       const position = insertPosition(r);
       if (sets.length) sets = [];
       const x = translateRule(r, env);
       if (!x.ok) {
         const args = writtenArgs(r, opts.source).join(' ');
-        untranslated.push({ line: r.span.line, column: r.span.column, rule: args, reason: x.reason });
+        const s = r.span;
+        untranslated.push({ line: s.line, column: s.column, rule: args, reason: x.reason });
         out.push(`# untranslatable: ${x.reason}`);
         // The reference echoes the rule with each `!` blanked out: the comment would say the opposite.
         if (args.split(' ').includes('!')) out.push('# nfplay: iptables-translate 1.8.9 echoes this rule without its `!` (ODDITIES A5)');
         out.push(`# -t ${t.name} ${args} `);
         continue;
       }
-      // This rule's lines, so that a second rule can go before them (-I).
-      const lines: string[] = [];
-      for (const n of x.notes) {
-        lines.push(noteLine(n));
-        differences.push({ line: r.span.line, column: r.span.column, note: n });
-      }
+      const notes = x.notes;
+      // The rule's span is made anew on each read: once per rule that needs it.
+      let span: Span | null = null;
+      for (let i = 0; i < notes.length; i++) differences.push(difference((span ??= r.span), notes[i]));
+      let placeNote: string | null = null;
       if (replaced(r)) {
         // Appended, it would run after the rules it should precede (kernel-recorded: nft-equiv/compat-chains-script-replace).
-        const note = `-R ${r.chain} N: the rule takes the place of rule N; iptables-translate does not translate -R`;
-        lines.push(`# nfplay: ${note}`);
-        differences.push({ line: r.span.line, column: r.span.column, note });
+        placeNote = `-R ${r.chain} N: the rule takes the place of rule N; iptables-translate does not translate -R`;
       } else if (moved && inserted.has(r.chain)) {
-        const note = `-I ${r.chain} N puts the rule at position N; iptables-translate inserts it at the head`;
-        lines.push(`# nfplay: ${note}`);
-        differences.push({ line: r.span.line, column: r.span.column, note });
+        placeNote = `-I ${r.chain} N puts the rule at position N; iptables-translate inserts it at the head`;
       }
-      for (const l of sets) lines.push(l);
-      const verb = position !== null && !moved ? 'insert' : 'add';
-      lines.push(`${verb} rule ip ${t.name} ${name(r.chain)} ${body(x, r, opts.counters ?? false)}`);
-      rules++;
+      if (placeNote) differences.push(difference((span ??= r.span), placeNote));
+      const verb = position !== null && !moved ? insertRule : addRule;
+      const chain = name(r.chain);
+      let second: string | null = null;
       if (x.otherwise) {
-        // Right after the rule it completes (an insert at the head goes first, then the rule above it).
-        const note = `the same matches again: ${x.otherwise} what the statement above let through (-j ${r.target.kind === 'module' ? r.target.module.name : ''} would have)`;
-        differences.push({ line: r.span.line, column: r.span.column, note });
-        const second = [`# nfplay: ${note}`, `${verb} rule ip ${t.name} ${name(r.chain)} ${body({ ...x, action: x.otherwise }, r, false)}`];
-        if (verb === 'insert') lines.unshift(...second);
-        else lines.push(...second);
+        second = `the same matches again: ${x.otherwise} what the statement above let through (-j ${r.target.kind === 'module' ? r.target.module.name : ''} would have)`;
+        differences.push(difference((span ??= r.span), second));
+      }
+      // The rule completing this one goes right after it; an insert at the head goes first, then this one above it.
+      if (second && verb === insertRule) writeSecond(out, second, verb, chain, x);
+      for (let i = 0; i < notes.length; i++) out.push(noteLine(notes[i]));
+      if (placeNote) out.push(`# nfplay: ${placeNote}`);
+      for (let i = 0; i < sets.length; i++) out.push(sets[i]);
+      writeRule(out, verb, chain, x.exprs, opts.counters ? `counter packets ${r.counters.packets} bytes ${r.counters.bytes}` : 'counter', x.action, x.comment);
+      rules++;
+      if (second) {
+        if (verb === addRule) writeSecond(out, second, verb, chain, x);
         rules++;
       }
-      for (const l of lines) out.push(l);
     }
   }
   if (isDump) out.push('# Completed by nfplay');
   return { text: out.text(), untranslated, differences, rules };
+}
+
+function difference(at: Span, note: string): Difference {
+  return { line: at.line, column: at.column, note };
 }
 
 /// `# nfplay: NOTE`, made once per note text (kube-proxy dumps repeat one note on every DNAT rule).
@@ -120,62 +141,70 @@ function noteLine(note: string): string {
   return l;
 }
 
-/// The rule's text after the chain name: matches, counter, action, comment.
-function body(x: RuleParts, r: Rule, counters: boolean): string {
-  let s = '';
-  for (const e of x.exprs) s += e + ' ';
-  s += counters ? `counter packets ${r.counters.packets} bytes ${r.counters.bytes}` : 'counter';
-  if (x.action) s += ' ' + x.action;
-  if (x.comment) s += ' ' + x.comment;
-  return s;
+/// `add rule ip TABLE CHAIN matches counter action comment`, in pieces (`verb` ends with a space).
+function writeRule(out: TextOut, verb: string, chain: string, exprs: string[], counter: string, action: string | null, comment: string | null): void {
+  out.add(verb);
+  out.add(chain);
+  for (let i = 0; i < exprs.length; i++) {
+    out.add(' ');
+    out.add(exprs[i]);
+  }
+  // The words around `counter` in one piece: each piece costs the join about what a few dozen characters do.
+  if (counter === 'counter') out.add(action ? ' counter ' : ' counter');
+  else {
+    out.add(' ');
+    out.add(counter);
+    if (action) out.add(' ');
+  }
+  if (action) out.add(action);
+  if (comment) {
+    out.add(' ');
+    out.add(comment);
+  }
+  out.end();
+}
+
+/// The note and the second rule of a target with `otherwise`: the same matches, never the dump's counts.
+function writeSecond(out: TextOut, note: string, verb: string, chain: string, x: RuleParts): void {
+  out.push(`# nfplay: ${note}`);
+  writeRule(out, verb, chain, x.exprs, 'counter', x.otherwise, x.comment);
 }
 
 /// restore-translate declares the chains of `:CHAIN` lines, in file order; a built-in chain a dump uses
 /// without declaring it must still be declared. Scripts: every chain the commands left, sorted.
-function declaredChains(t: Table, isDump: boolean): Chain[] {
-  const chains = [...t.chains.values()];
-  if (!isDump) return chains.filter((c) => !c.builtin || c.registered || c.rules.length || c.policy !== 'ACCEPT').sort((a, b) => a.name.localeCompare(b.name));
-  const declared = chains.filter((c) => c.span);
-  // Usually in file order already (the parser makes them as the :CHAIN lines come).
-  let sorted = true;
-  for (let i = 1; i < declared.length && sorted; i++) sorted = declared[i - 1].span!.from < declared[i].span!.from;
-  if (!sorted) declared.sort((a, b) => a.span!.from - b.span!.from);
-  const implicit = chains.filter((c) => !c.span && c.builtin && (c.registered || c.rules.length));
-  return [...implicit.filter((c) => (BUILTIN_CHAINS[t.name] as readonly string[]).includes(c.name)), ...declared];
+function declaredChains(t: Table, isDump: boolean, byLine: Chain[]): Chain[] {
+  if (!isDump) return [...t.chains.values()].filter((c) => !c.builtin || c.registered || c.rules.length || c.policy !== 'ACCEPT').sort((a, b) => a.name.localeCompare(b.name));
+  const implicit = byLine.filter((c) => !c.span && c.builtin && (c.registered || c.rules.length) && (BUILTIN_CHAINS[t.name] as readonly string[]).includes(c.name));
+  for (let i = 0; i < byLine.length; i++) if (byLine[i].span) implicit.push(byLine[i]);
+  return implicit;
 }
 
 /// Rules in the order the commands gave them (which the reference follows: rule ids count in parse
 /// order), and the chains that had an `-I CHAIN N` with N > 1 or a `-R`: those keep their final order,
 /// where their first command stood.
-function ordered(t: Table, insertPosition: (r: Rule) => number | null, replaced: (r: Rule) => boolean): { rules: Rule[]; reordered: Set<string>; inserted: Set<string> } {
+function ordered(t: Table, byLine: Chain[], insertPosition: (r: Rule) => number | null, replaced: (r: Rule) => boolean): { rules: Rule[]; reordered: Set<string>; inserted: Set<string> } {
   const reordered = new Set<string>();
   const inserted = new Set<string>();
-  const rules: Rule[] = [];
+  // (The order of the chains here does not matter: the rules come out by id, or by a key per chain.)
+  const { rules, order } = parseOrder(byLine);
   const first = new Map<string, number>();
-  for (const c of t.chains.values()) {
-    if (!c.rules.length) continue;
-    if (insertPosition !== NO_POSITION && c.rules.some((r) => (insertPosition(r) ?? 1) > 1)) inserted.add(c.name);
-    if (inserted.has(c.name) || (replaced !== NOT_REPLACED && c.rules.some(replaced))) {
-      reordered.add(c.name);
-      first.set(c.name, Math.min(...c.rules.map((r) => r.id)));
+  if (insertPosition !== NO_POSITION || replaced !== NOT_REPLACED)
+    for (const c of t.chains.values()) {
+      if (!c.rules.length) continue;
+      if (insertPosition !== NO_POSITION && c.rules.some((r) => (insertPosition(r) ?? 1) > 1)) inserted.add(c.name);
+      if (inserted.has(c.name) || (replaced !== NOT_REPLACED && c.rules.some(replaced))) {
+        reordered.add(c.name);
+        let min = Infinity;
+        for (const r of c.rules) if (r.id < min) min = r.id;
+        first.set(c.name, min);
+      }
     }
-    for (const r of c.rules) rules.push(r);
+  if (!first.size) {
+    const byId: Rule[] = new Array(order.length);
+    for (let i = 0; i < order.length; i++) byId[i] = rules[order[i]];
+    return { rules: byId, reordered, inserted };
   }
-  if (!first.size) return { rules: byId(rules), reordered, inserted };
   const key = (r: Rule) => first.get(r.chain) ?? r.id;
   // Stable: a reordered chain keeps its own order.
   return { rules: rules.sort((a, b) => key(a) - key(b)), reordered, inserted };
-}
-
-/// Rules by id. Ids count up from 1 as the parser made the rules (a few numbers lost to deleted ones):
-/// placing each at its id is linear where a comparison sort of 100k rules is not.
-function byId(rules: Rule[]): Rule[] {
-  let max = 0;
-  for (const r of rules) if (r.id > max) max = r.id;
-  if (max > 4 * rules.length + 64) return rules.sort((a, b) => a.id - b.id);
-  const at: (Rule | undefined)[] = new Array(max + 1);
-  for (const r of rules) at[r.id] = r;
-  const out: Rule[] = [];
-  for (const r of at) if (r) out.push(r);
-  return out;
 }

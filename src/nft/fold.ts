@@ -18,14 +18,21 @@ export function foldChain(lines: Line[]): Line[] {
   let states = false;
   for (const l of lines) {
     if (l.kind !== 'rule') continue;
-    if (isLog(l.parts.action)) log = true;
-    if (l.parts.exprs.length === 1 && l.parts.exprs[0].startsWith('ct state ')) states = true;
+    // Only targets log (LOG, NFLOG), and only the conntrack and state matches say `ct state`: the texts
+    // are read only then (reading a string made by concatenation copies it into one piece first).
+    if (l.rule.target.kind === 'module' && isLog(l.parts.action)) log = true;
+    if (l.parts.exprs.length === 1 && ctMatch(l.rule) && l.parts.exprs[0].startsWith('ct state ')) states = true;
   }
   const sets = foldSets(log ? foldLog(lines) : lines);
   return states ? foldVmap(sets) : sets;
 }
 
 const VERDICT = /^(accept|drop|return|(jump|goto) \S+)$/;
+
+function ctMatch(r: Rule): boolean {
+  for (const m of r.matches) if (m.module.name === 'state' || m.module.name === 'conntrack') return true;
+  return false;
+}
 
 const isLog = (action: string | null) => action === 'log' || !!action?.startsWith('log ');
 
@@ -51,18 +58,22 @@ function values(v: string): string[] {
 }
 
 function foldSets(lines: Line[]): Line[] {
-  const out: Line[] = [];
-  for (const l of lines) {
-    const prev = out[out.length - 1];
-    if (l.kind === 'rule' && prev?.kind === 'rule') {
+  // Made at the first merge: most chains have none.
+  let out: Line[] | null = null;
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i];
+    const prev = out ? out[out.length - 1] : lines[i - 1];
+    if (l.kind === 'rule' && prev.kind === 'rule') {
       const merged = mergeOne(prev, l);
       if (merged) {
+        out ??= lines.slice(0, i);
         out[out.length - 1] = merged;
         continue;
       }
     }
-    out.push(l);
+    out?.push(l);
   }
+  if (!out) return lines;
   // The set of a folded run is written once, at the end.
   return out.map((l) => {
     const f = l.kind === 'rule' ? folding.get(l) : undefined;

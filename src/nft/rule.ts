@@ -74,21 +74,26 @@ function iface(kw: string, i: Iface, inv: boolean): string | null {
   return `${kw} ${inv ? '!= ' : ''}"${name}"`;
 }
 
-function cidr(c: Cidr): string {
-  const p = maskToPrefix(c.mask);
-  if (p === 32) return formatIPv4(c.addr);
-  // A non-contiguous mask has no prefix form: nft compares under the mask instead (callers handle it).
-  return `${formatIPv4(c.addr)}/${p}`;
-}
+const SLASH = Array.from({ length: 33 }, (_, p) => `/${p}`);
 
-function addr(kw: string, c: Cidr | null, inv: boolean): string | null {
+function addr(kw: 'ip saddr' | 'ip daddr', c: Cidr | null, inv: boolean): string | null {
   if (!c || (c.mask === 0 && !inv)) return null;
-  if (maskToPrefix(c.mask) < 0) return `${kw} & ${formatIPv4(c.mask)} ${inv ? '!=' : '=='} ${formatIPv4(c.addr)}`;
-  return `${kw} ${inv ? '!= ' : ''}${cidr(c)}`;
+  const p = maskToPrefix(c.mask);
+  // A non-contiguous mask has no prefix form: nft compares under the mask instead.
+  if (p < 0) return `${kw} & ${formatIPv4(c.mask)} ${inv ? '!=' : '=='} ${formatIPv4(c.addr)}`;
+  const head = kw === 'ip saddr' ? (inv ? 'ip saddr != ' : 'ip saddr ') : inv ? 'ip daddr != ' : 'ip daddr ';
+  return p === 32 ? head + formatIPv4(c.addr) : head + formatIPv4(c.addr) + SLASH[p];
 }
 
 /// Targets after which no later rule sees the packet (the fold in fold.ts relies on it).
 const TERMINAL_TARGETS = new Set(['REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'QUEUE', 'NFQUEUE', 'TPROXY']);
+
+/// Whether nft takes a comment as it is, as nearly all: no double quote, at most 128 bytes (42
+/// characters are, whatever they are; more must be ASCII).
+function plainComment(text: string): boolean {
+  return text.length <= 42 ? !text.includes('"') : text.length <= 128 && !NOT_PLAIN.test(text);
+}
+const NOT_PLAIN = /["\u0080-\uffff]/;
 
 /// No notes: shared, never written to (a rule that has some gets its own array).
 const NO_NOTES: string[] = [];
@@ -109,6 +114,24 @@ function emptyOwnMatch(proto: string) {
   return e;
 }
 
+/// The expressions of the rule being translated, copied at the end into an array of their number (a
+/// growing array starts at 16 places).
+const scratch: string[] = [];
+
+/// Puts `v` at `i` among the first `n` strings of `a`; returns the new count.
+function insertAt(a: string[], n: number, i: number, v: string): number {
+  for (let j = n; j > i; j--) a[j] = a[j - 1];
+  a[i] = v;
+  return n + 1;
+}
+
+/// The notes with one more (a rule's first note makes the array, of the size it needs).
+function withNote(notes: string[], note: string): string[] {
+  if (notes === NO_NOTES) return [note];
+  notes.push(note);
+  return notes;
+}
+
 export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
   const ctx = (env.ctx ??= new RuleContext(env));
   ctx.table = r.table;
@@ -116,31 +139,30 @@ export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
   ctx.proto = r.proto;
   ctx.protoInv = r.protoInv;
   // Called once per rule of dumps of 100k rules: plain loops, and arrays only where something goes in.
-  const exprs: string[] = [];
+  const exprs = scratch;
+  let n = 0;
   let notes = NO_NOTES;
   if (r.iif) {
     const e = iface('iifname', r.iif, r.iifInv);
-    if (e) exprs.push(e);
+    if (e) exprs[n++] = e;
   }
   if (r.oif) {
     const e = iface('oifname', r.oif, r.oifInv);
-    if (e) exprs.push(e);
+    if (e) exprs[n++] = e;
   }
-  if (r.fragment !== null) exprs.push(`ip frag-off & 0x1fff ${r.fragment ? '!= ' : ''}0`);
+  if (r.fragment !== null) exprs[n++] = `ip frag-off & 0x1fff ${r.fragment ? '!= ' : ''}0`;
   const matches = r.matches;
   const protoName = r.proto !== 0 ? protocolMatchName(r.proto) : null;
-  if (r.proto !== 0) {
-    let ownMatch = false;
-    if (protoName !== null) for (let i = 0; i < matches.length && !ownMatch; i++) ownMatch = matches[i].module.name === protoName;
-    if (!ownMatch) exprs.push(`ip protocol ${r.protoInv ? '!= ' : ''}${nftProtocol(r.proto)}`);
-  }
+  // `ip protocol` goes here, unless a match of the protocol's own module follows (-p tcp -m tcp).
+  const protoAt = n;
+  let ownMatch = false;
   if (r.src) {
     const s = addr('ip saddr', r.src, r.srcInv);
-    if (s) exprs.push(s);
+    if (s) exprs[n++] = s;
   }
   if (r.dst) {
     const d = addr('ip daddr', r.dst, r.dstInv);
-    if (d) exprs.push(d);
+    if (d) exprs[n++] = d;
   }
 
   let comment: string | null = null;
@@ -149,27 +171,33 @@ export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
     const m = matches[i];
     const mod = m.module;
     if (mod.name === 'comment') {
-      const q = nftQuote((m.options as { text: string }).text, 128);
-      if (q.changed) (notes === NO_NOTES ? (notes = []) : notes).push(`comment ${q.changed}`);
-      comment = `comment ${q.text}`;
+      const text = (m.options as { text: string }).text;
+      if (plainComment(text)) comment = `comment "${text}"`;
+      else {
+        const q = nftQuote(text, 128);
+        if (q.changed) notes = withNote(notes, `comment ${q.changed}`);
+        comment = `comment ${q.text}`;
+      }
       continue;
     }
+    if (mod.name === protoName) ownMatch = true;
     if (!mod.xlate) return { ok: false, reason: `no nftables translation for -m ${mod.name}` };
     const x = mod.xlate(m.options, ctx);
     if ('untranslatable' in x) return { ok: false, reason: `-m ${mod.name}: ${x.untranslatable}` };
-    if (x.note) (notes === NO_NOTES ? (notes = []) : notes).push(x.note);
-    if (x.nft) exprs.push(x.nft);
-    else if (mod.name === protoName) emptyOwn = exprs.length;
+    if (x.note) notes = withNote(notes, x.note);
+    if (x.nft) exprs[n++] = x.nft;
+    else if (mod.name === protoName) emptyOwn = n;
   }
+  if (r.proto !== 0 && !ownMatch) n = insertAt(exprs, n, protoAt, `ip protocol ${r.protoInv ? '!= ' : ''}${nftProtocol(r.proto)}`);
   // `-p tcp -m tcp` with no option: 1.8.9 prints nothing, which drops the protocol match (ODDITIES A1);
   // 1.8.11 prints `meta l4proto tcp`, unless another expression already names the protocol.
   if (emptyOwn >= 0) {
     const own = emptyOwnMatch(protoName!);
     let named = false;
-    for (let i = 0; i < exprs.length && !named; i++) named = own.names.test(exprs[i]);
+    for (let i = 0; i < n && !named; i++) named = own.names.test(exprs[i]);
     if (!named) {
-      exprs.splice(emptyOwn, 0, own.expr);
-      (notes === NO_NOTES ? (notes = []) : notes).push(own.note);
+      n = insertAt(exprs, n, emptyOwn, own.expr);
+      notes = withNote(notes, own.note);
     }
   }
 
@@ -182,7 +210,7 @@ export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
     terminal = true;
   } else if (t.kind === 'jump') {
     const name = env.rename.get(t.chain) ?? t.chain;
-    if (name !== t.chain) (notes === NO_NOTES ? (notes = []) : notes).push(`chain ${t.chain} renamed ${name}: nft 1.0.6 cannot read that name`);
+    if (name !== t.chain) notes = withNote(notes, `chain ${t.chain} renamed ${name}: nft 1.0.6 cannot read that name`);
     action = `${t.goto ? 'goto' : 'jump'} ${name}`;
     terminal = t.goto;
   } else if (t.kind === 'module') {
@@ -191,7 +219,7 @@ export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
     if ('untranslatable' in x) return { ok: false, reason: `-j ${t.module.name}: ${x.untranslatable}` };
     action = x.nft;
     terminal = TERMINAL_TARGETS.has(t.module.name);
-    if (x.note) (notes === NO_NOTES ? (notes = []) : notes).push(x.note);
+    if (x.note) notes = withNote(notes, x.note);
     if (x.otherwise) {
       // The second rule evaluates the matches again: only a stateless rule gives the same answer twice.
       const stateful = r.matches.find((m) => m.module.stateful);
@@ -199,5 +227,5 @@ export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
       otherwise = x.otherwise;
     }
   }
-  return { ok: true, exprs, action, terminal, comment, notes, otherwise };
+  return { ok: true, exprs: exprs.slice(0, n), action, terminal, comment, notes, otherwise };
 }

@@ -28,6 +28,14 @@ export function writtenArgs(r: Rule, source: string | undefined): string[] {
 export const NO_POSITION = (_r: Rule): number | null => null;
 export const NOT_REPLACED = (_r: Rule): boolean => false;
 
+/// -I, --insert, -R or --replace anywhere: one look at the whole source, which most do not have.
+const PLACED = /(?:^|\s)(?:-I|--insert|-R|--replace)\s/;
+
+/// Whether the source may hold -I or -R commands (insertPositions and replacedRules say which).
+export function placesRules(source: string | undefined): boolean {
+  return source !== undefined && PLACED.test(source);
+}
+
 const INSERT = /(?:^|\s)(?:-I|--insert)\s+\S+(?:\s+(\d+)(?=\s|$))?/;
 const ANY_INSERT = /(?:^|\s)(?:-I|--insert)\s/;
 

@@ -78,6 +78,21 @@ table ip filter {
     expect(chain(rules, 'chain_reject')).toEqual(['reject']);
   });
 
+  it('names sets and lists untranslated rules in chain order, whatever order the rules came in', () => {
+    // ZED's rules come first in the dump, ALPHA's chain first in the output (chains are listed by name).
+    const u32 = (n: number) => `-m u32 --u32 "0>>22&0x3C@12>>26&0x3C@0=0x${n}" -j DROP`;
+    const rules = '*filter\n:INPUT ACCEPT [0:0]\n:ZED - [0:0]\n:ALPHA - [0:0]\n'
+      + `-A ZED -p tcp --syn -m connlimit --connlimit-above 10 -j DROP\n-A ZED ${u32(1)}\n`
+      + `-A ALPHA -p tcp --syn -m connlimit --connlimit-above 20 -j DROP\n-A ALPHA ${u32(2)}\n-A INPUT -j ALPHA\n-A INPUT -j ZED\nCOMMIT\n`;
+    expect(chain(rules, 'ALPHA')[0]).toBe('tcp flags syn / fin,syn,rst,ack add @connlimit0 { ip saddr ct count over 20 } drop');
+    expect(chain(rules, 'ZED')[0]).toBe('tcp flags syn / fin,syn,rst,ack add @connlimit1 { ip saddr ct count over 10 } drop');
+    const untranslated = (rules: string) => translateRuleset(parseRuleset(rules).ruleset, { mode: 'idiomatic', source: rules }).untranslated.map((u) => `${u.line}: ${u.rule}`);
+    expect(untranslated(rules)).toEqual(['8: -A ALPHA -m u32 --u32 0>>22&0x3C@12>>26&0x3C@0=0x2 -j DROP', '6: -A ZED -m u32 --u32 0>>22&0x3C@12>>26&0x3C@0=0x1 -j DROP']);
+    // The same without sets to declare.
+    const plain = `*filter\n:INPUT ACCEPT [0:0]\n:ZED - [0:0]\n:ALPHA - [0:0]\n-A ZED ${u32(1)}\n-A ALPHA ${u32(2)}\nCOMMIT\n`;
+    expect(untranslated(plain)).toEqual(['6: -A ALPHA -m u32 --u32 0>>22&0x3C@12>>26&0x3C@0=0x2 -j DROP', '5: -A ZED -m u32 --u32 0>>22&0x3C@12>>26&0x3C@0=0x1 -j DROP']);
+  });
+
   it("declares the scenario's ipsets as nftables sets", () => {
     const rules = dump('-A INPUT -m set --match-set blocked src -j DROP', '-A INPUT -p tcp -m set --match-set web dst,dst -j ACCEPT');
     const { ruleset } = parseRuleset(rules);

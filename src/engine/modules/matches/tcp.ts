@@ -119,30 +119,36 @@ export const tcp: MatchModule<TcpOptions> = {
     return out.join(' ');
   },
   xlate(o) {
-    const parts: string[] = [];
+    // Called for most rules of big dumps: no closures, no arrays.
+    let nft = '';
     let note: string | undefined;
-    const range = (r: Range) => (r.min === r.max ? String(r.min) : `${r.min}-${r.max}`);
-    const port = (dir: 'sport' | 'dport', r: Range | null, inv: boolean) => {
-      if (!r) return;
-      // 1.8.9 drops a full range even when negated, which turns "never" into "always" (ODDITIES A2);
-      // the plain full range still needs the protocol, which the rule adds when nothing names it.
-      if (r.min === 0 && r.max === 65535) {
-        if (!inv) return;
-        note = `iptables-translate 1.8.9 drops ! --${dir} 0:65535 (the rule would match every packet instead of none)`;
-      }
-      parts.push(`tcp ${dir} ${inv ? '!= ' : ''}${range(r)}`);
-    };
-    port('sport', o.sport, o.sportInv);
-    port('dport', o.dport, o.dportInv);
+    // 1.8.9 drops a full range even when negated, which turns "never" into "always" (ODDITIES A2);
+    // the plain full range still needs the protocol, which the rule adds when nothing names it.
+    if (o.sport && (o.sportInv || !fullRange(o.sport))) {
+      if (fullRange(o.sport)) note = fullRangeNote('sport');
+      nft = portXlate('sport', o.sport, o.sportInv);
+    }
+    if (o.dport && (o.dportInv || !fullRange(o.dport))) {
+      if (fullRange(o.dport)) note = fullRangeNote('dport');
+      nft = and(nft, portXlate('dport', o.dport, o.dportInv));
+    }
     if (o.flags) {
       const names = (b: number) => (b ? formatTcpFlags(b).toLowerCase() : '0x0');
       // `tcp flags syn / syn` with a one-flag mask is a syntax error in nft 1.0.6 (ODDITIES B13).
       if ((o.flags.mask & (o.flags.mask - 1)) === 0) {
-        parts.push(`tcp flags & ${names(o.flags.mask)} ${o.flagsInv ? '!=' : '=='} ${names(o.flags.cmp)}`);
+        nft = and(nft, `tcp flags & ${names(o.flags.mask)} ${o.flagsInv ? '!=' : '=='} ${names(o.flags.cmp)}`);
         note = 'iptables-translate 1.8.9 writes a one-flag mask as `tcp flags X / X`, which nft 1.0.6 cannot parse';
-      } else parts.push(`tcp flags ${o.flagsInv ? '!= ' : ''}${names(o.flags.cmp)} / ${names(o.flags.mask)}`);
+      } else nft = and(nft, `tcp flags ${o.flagsInv ? '!= ' : ''}${names(o.flags.cmp)} / ${names(o.flags.mask)}`);
     }
-    if (o.option !== null) parts.push(`tcp option ${o.option} ${o.optionInv ? 'missing' : 'exists'}`);
-    return note ? { nft: parts.join(' '), note } : { nft: parts.join(' ') };
+    if (o.option !== null) nft = and(nft, `tcp option ${o.option} ${o.optionInv ? 'missing' : 'exists'}`);
+    return note ? { nft, note } : { nft };
   },
 };
+
+const fullRange = (r: Range) => r.min === 0 && r.max === 65535;
+const fullRangeNote = (dir: string) => `iptables-translate 1.8.9 drops ! --${dir} 0:65535 (the rule would match every packet instead of none)`;
+const and = (a: string, b: string) => (a ? `${a} ${b}` : b);
+
+function portXlate(dir: 'sport' | 'dport', r: Range, inv: boolean): string {
+  return `tcp ${dir} ${inv ? '!= ' : ''}${r.min === r.max ? r.min : `${r.min}-${r.max}`}`;
+}

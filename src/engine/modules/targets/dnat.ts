@@ -99,8 +99,9 @@ export function natFlags(o: NatOptions, style: 'save' | 'list' | 'nft'): string[
 export function xlateNat(verb: string, o: NatOptions) {
   if (o.range.base !== null) return { untranslatable: 'nftables has no base port for shifting a port range (/base)' };
   const r = formatNatRange(o.range);
-  const flags = natFlags(o, 'nft');
-  return { nft: `${verb}${r ? ` to ${r}` : ''}${flags.length ? ` ${flags.join(',')}` : ''}` };
+  const nft = r ? `${verb} to ${r}` : verb;
+  // Flags are rare: no array for the rules without them (kube-proxy dumps DNAT every endpoint).
+  return { nft: o.random || o.randomFully || o.persistent ? `${nft} ${natFlags(o, 'nft').join(',')}` : nft };
 }
 
 export const dnat: TargetModule<NatOptions> = {
