@@ -399,22 +399,20 @@ class RuleSpecParser {
     const { span } = input;
     const r = new ParsedRule(input.nextId(), input.table, input.chain, matches, target, span.line, span.base, span.from, span.to, clauses);
     r.src = src && (src.mask || this.srcInv) ? src : null;
-    r.srcInv = this.srcInv;
     r.dst = dst && (dst.mask || this.dstInv) ? dst : null;
-    r.dstInv = this.dstInv;
     r.iif = this.iif;
-    r.iifInv = this.iifInv;
     r.oif = this.oif;
-    r.oifInv = this.oifInv;
     r.proto = this.proto;
-    r.protoInv = this.protoInv;
     r.fragment = this.fragment;
+    r.inv = (this.srcInv ? SRC_INV : 0) | (this.dstInv ? DST_INV : 0) | (this.iifInv ? IIF_INV : 0) | (this.oifInv ? OIF_INV : 0) | (this.protoInv ? PROTO_INV : 0);
     r.targetFrom = this.targetFrom;
     r.targetTo = this.targetTo;
     if (this.counters) r.counters = { packets: this.counters.packets, bytes: this.counters.bytes };
     return r;
   }
 }
+
+const SRC_INV = 1, DST_INV = 2, IIF_INV = 4, OIF_INV = 8, PROTO_INV = 16;
 
 /// Option, from, to for each clause.
 type ClauseData = (string | number)[];
@@ -424,17 +422,15 @@ type ClauseData = (string | number)[];
 /// otherwise keep half a million more objects alive, each of which the garbage collector copies.
 class ParsedRule implements Rule {
   src: Cidr | null = null;
-  srcInv = false;
   dst: Cidr | null = null;
-  dstInv = false;
   iif: Iface | null = null;
-  iifInv = false;
   oif: Iface | null = null;
-  oifInv = false;
   proto = 0;
-  protoInv = false;
   fragment: boolean | null = null;
-  counters: Counters = { packets: 0, bytes: 0 };
+  /// The header's `!`s, as bits (SRC_INV ...): one field instead of five.
+  inv = 0;
+  /// The dump's `[p:b]`, made when first read when the dump gives none (most rules).
+  private counts: Counters | null = null;
   targetFrom = -1;
   targetTo = -1;
   constructor(
@@ -449,6 +445,30 @@ class ParsedRule implements Rule {
     private readonly to: number,
     private readonly clauseData: ClauseData,
   ) {}
+
+  get srcInv(): boolean {
+    return (this.inv & SRC_INV) !== 0;
+  }
+  get dstInv(): boolean {
+    return (this.inv & DST_INV) !== 0;
+  }
+  get iifInv(): boolean {
+    return (this.inv & IIF_INV) !== 0;
+  }
+  get oifInv(): boolean {
+    return (this.inv & OIF_INV) !== 0;
+  }
+  get protoInv(): boolean {
+    return (this.inv & PROTO_INV) !== 0;
+  }
+
+  get counters(): Counters {
+    return (this.counts ??= { packets: 0, bytes: 0 });
+  }
+
+  set counters(c: Counters) {
+    this.counts = c;
+  }
 
   get span(): Span {
     return new LineSpan(this.line, this.base, this.from, this.to);
