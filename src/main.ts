@@ -18,6 +18,8 @@ pg.playback.reducedMotion = motion.matches;
 motion.addEventListener('change', () => (pg.playback.reducedMotion = motion.matches));
 
 const init = await initialState(location.hash, storage, pg.workStore);
+// Reopened work can be megabytes, received in the task that ends here: the page is built in a task of its own.
+await new Promise((ok) => setTimeout(ok));
 if (init.state) pg.load(init.state);
 else pg.loadExample(DEFAULT_EXAMPLE);
 if (init.linkError) pg.say({ kind: 'error', text: init.linkError + ' Your last work (or the example) is shown instead.' });

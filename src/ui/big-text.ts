@@ -10,8 +10,9 @@ import { EditorView } from '@codemirror/view';
 
 /// Text up to this many characters goes in as one transaction.
 export const ONE_GO = 1 << 18;
-/// Work per task before yielding to the page.
-const BUDGET_MS = 8;
+/// Splitting per task before yielding to the page: the transaction that follows costs about as much
+/// again, and more on a busy machine.
+const BUDGET_MS = 5;
 
 interface Insertion {
   /// Where the next slice goes: the end of what was inserted so far.

@@ -18,11 +18,15 @@ export class VirtualWindow {
   attach = (el: HTMLElement) => {
     this.#el = el;
     const onScroll = () => (this.#top = el.scrollTop);
-    const size = new ResizeObserver(() => (this.#height = el.clientHeight));
+    // Measured once laid out (the observer's first call comes after the layout): reading the size now
+    // would lay out the page that is still being built, in the same task.
+    const size = new ResizeObserver(() => {
+      this.#height = el.clientHeight;
+      this.#top = el.scrollTop;
+    });
     el.addEventListener('scroll', onScroll, { passive: true });
     size.observe(el);
-    this.#top = el.scrollTop;
-    this.#height = el.clientHeight;
+    this.#top = 0;
     return () => {
       el.removeEventListener('scroll', onScroll);
       size.disconnect();
@@ -62,6 +66,9 @@ export function rowKeys(e: KeyboardEvent, win: VirtualWindow, count: number, cur
   if (next === undefined || next < 0 || next >= count || !root) return;
   e.preventDefault();
   win.show(next);
-  // The row renders on the next update.
-  requestAnimationFrame(() => root.querySelector<HTMLElement>(selector(next))?.focus());
+  // A row out of the window renders on the next update; one in it takes focus now (a held key repeats
+  // faster than frames come).
+  const row = root.querySelector<HTMLElement>(selector(next));
+  if (row) row.focus();
+  else requestAnimationFrame(() => root.querySelector<HTMLElement>(selector(next))?.focus());
 }

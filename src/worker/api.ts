@@ -13,6 +13,7 @@ import type { Scenario } from '../engine/model/scenario';
 import type { GeneratedResult, PacketResult, TraceStep } from '../engine/model/trace';
 import { MATCHES, TARGETS } from '../engine/modules/registry';
 import type { Module } from '../engine/modules/types';
+import { transfer } from 'comlink';
 import { encodeShareLink, type SharedState } from '../share/share-link';
 import type { NftMode, NftPreview } from './nft-preview';
 import type { NftSimulation } from './nft-simulation';
@@ -32,6 +33,8 @@ export const EXCERPT_LINES = 2000;
 export const EXPLAIN_RULES = 5000;
 /// User chain names sent for completion.
 export const MAX_CHAINS = 5000;
+/// Lines of a translation one `nftLines` call returns at most.
+export const NFT_PAGE = 2000;
 
 /// Where a rule sits in the ruleset text (1-based line, offsets for the editor).
 export interface RuleSource {
@@ -158,6 +161,50 @@ let last: { ruleset: Ruleset; program: Program; counters: string } | null = null
 // megabytes across again.
 let lastRules: string | null = null;
 let lastSets: Scenario['sets'];
+// The whole text of the last translations (the preview's two modes), by id, for `nftLines`.
+const translated = new Map<number, string[]>();
+const TRANSLATIONS = 2;
+let translations = 0;
+
+/// A rules text by the id the page gave it (its edit number): what a worker was sent once is not posted
+/// again by the page, to it or to the other worker (the analysis asks the engine's through a port).
+export interface RulesRef {
+  rulesId: number;
+}
+
+/// The answer when a worker does not hold the rules asked for by id: send them.
+export interface NeedRules {
+  needRules: true;
+}
+
+// The texts this worker holds by id, the latest last (a run's, a peer's, reopened work's).
+const held = new Map<number, string>();
+const HELD = 2;
+
+function hold(id: number | undefined, text: string) {
+  if (id === undefined) return;
+  held.delete(id);
+  held.set(id, text);
+  for (const k of held.keys()) if (held.size > HELD) held.delete(k);
+}
+
+// The other worker, asked for the texts this one lacks; answers it from `held`.
+let peer: MessagePort | null = null;
+const waiting = new Map<number, (text: string | null) => void>();
+let asks = 0;
+
+async function rulesOf(rules: string | RulesRef): Promise<string | null> {
+  if (typeof rules === 'string') return rules;
+  const mine = held.get(rules.rulesId);
+  if (mine !== undefined || !peer) return mine ?? null;
+  const port = peer;
+  const text = await new Promise<string | null>((done) => {
+    waiting.set(++asks, done);
+    port.postMessage({ want: rules.rulesId, re: asks });
+  });
+  if (text !== null) hold(rules.rulesId, text);
+  return text;
+}
 
 export const api = {
   /// Where `run` reports its phases: one callback for the worker's lifetime (a callback per call would
@@ -172,11 +219,34 @@ export const api = {
     return { format, ...summarize(diagnostics), ...shape(ruleset) };
   },
 
+  /// The port to the other worker (see RulesRef); replaces the last one, whose pending questions get no text.
+  connectPeer(port: MessagePort): void {
+    peer?.close();
+    for (const done of waiting.values()) done(null);
+    waiting.clear();
+    peer = port;
+    port.onmessage = ({ data }: MessageEvent<{ want: number; re: number } | { re: number; text: string | null }>) => {
+      if ('want' in data) port.postMessage({ re: data.re, text: held.get(data.want) ?? null });
+      else {
+        waiting.get(data.re)?.(data.text);
+        waiting.delete(data.re);
+      }
+    };
+  },
+
+  /// `run` with rules this worker holds by id (reopened work): the page need not post them.
+  runHeld(scenario: Scenario, rulesId: number, opts: { seed?: number } = {}): RunOutput | NeedRules {
+    const rules = held.get(rulesId);
+    return rules === undefined ? { needRules: true } : api.run({ ...scenario, rules }, { ...opts, rulesId });
+  },
+
   /// Parse and simulate a whole scenario; a scenario the engine refuses comes back as `error`, not a throw.
-  run(scenario: Scenario, opts: { seed?: number } = {}): RunOutput {
+  /// `rulesId`: the page's id for these rules, to hand them over later by id.
+  run(scenario: Scenario, opts: { seed?: number; rulesId?: number } = {}): RunOutput {
     const start = performance.now();
     lastRules = scenario.rules ?? '';
     lastSets = scenario.sets;
+    hold(opts.rulesId, lastRules);
     report?.('parse');
     const { ruleset, diagnostics, format } = parseRuleset(scenario.rules ?? '');
     const out: RunOutput = {
@@ -211,14 +281,29 @@ export const api = {
 
   /// The nftables translation of a ruleset, line by line with the source line of each rule. Without
   /// `rules`, those of the last run (null when this worker has none: send them).
-  async translate(mode: NftMode, rules: string | null = null, sets?: Scenario['sets']): Promise<NftPreview | { needRules: true }> {
+  /// The preview carries the first lines of the text (`nftLines` has the rest, by its id) and the whole
+  /// line map, whose buffers are transferred.
+  async translate(mode: NftMode, rules: string | null = null, sets?: Scenario['sets']): Promise<NftPreview | NeedRules> {
     const source = rules ?? lastRules;
     if (source === null) return { needRules: true };
     // A fresh parse: the preview marks the rules' counters, and the last run's must stay as they are.
     const { ruleset } = parseRuleset(source);
     // The translator is loaded on first use: the worker starts without it.
     const { nftPreview } = await import('./nft-preview');
-    return nftPreview(ruleset, mode, source, rules === null ? lastSets : sets);
+    const { preview, lines } = nftPreview(ruleset, mode, source, rules === null ? lastSets : sets);
+    preview.id = ++translations;
+    translated.set(preview.id, lines);
+    for (const k of translated.keys()) if (translated.size > TRANSLATIONS) translated.delete(k);
+    return transfer(preview, [preview.fromStart.buffer, preview.fromLines.buffer, preview.outStart.buffer, preview.outLines.buffer]);
+  },
+
+  /// Lines `start` to `end` (0-based, end excluded, at most NFT_PAGE lines) of translation `id`; `gone`
+  /// when this worker no longer has it (two newer translations, or a restart): translate again.
+  nftLines(id: number, start: number, end: number): string[] | { gone: true } {
+    const lines = translated.get(id);
+    if (!lines) return { gone: true };
+    const from = Math.max(0, start);
+    return lines.slice(from, Math.min(end, from + NFT_PAGE));
   },
 
   /// The scenario's packets through its rules and through their translation in `mode`, compared packet by
@@ -237,26 +322,31 @@ export const api = {
   },
 
   /// The share link's fragment for a state: serialising and compressing a big ruleset is work the main
-  /// thread should not do while someone types. With `sameRulesAsRun`, the state's rules are those of the
-  /// last run (null when this worker has none: send them).
-  async shareLink(state: SharedState, sameRulesAsRun = false): Promise<string | null> {
-    if (!sameRulesAsRun) return encodeShareLink(state);
-    return lastRules === null ? null : encodeShareLink({ ...state, rules: lastRules });
+  /// thread should not do while someone types. With `rulesId`, the state's rules are those this worker
+  /// holds by that id (NeedRules when it does not: send them).
+  async shareLink(state: SharedState, rulesId?: number): Promise<string | NeedRules> {
+    if (rulesId === undefined) return encodeShareLink(state);
+    const rules = held.get(rulesId);
+    return rules === undefined ? { needRules: true } : encodeShareLink({ ...state, rules });
   },
 
   /// Keeps a state too big for localStorage as the work to reopen (IndexedDB, on this side: nothing big
-  /// crosses to the page). With `sameRulesAsRun`, its rules are those of the last run (false when this
-  /// worker has none: send them).
-  async saveWork(state: SharedState, sameRulesAsRun = false): Promise<boolean> {
-    if (sameRulesAsRun && lastRules === null) return false;
-    return putWork(sameRulesAsRun ? { ...state, rules: lastRules! } : state);
+  /// crosses to the page). With `rulesId`, its rules are those this worker holds by that id (false when
+  /// it does not: send them).
+  async saveWork(state: SharedState, rulesId?: number): Promise<boolean> {
+    if (rulesId === undefined) return putWork(state);
+    const rules = held.get(rulesId);
+    return rules !== undefined && putWork({ ...state, rules });
   },
 
-  /// The work saveWork kept, checked as a scenario (null when there is none or it no longer reads).
-  async loadWork(): Promise<SharedState | null> {
+  /// The work saveWork kept, checked as a scenario (null when there is none or it no longer reads). Its
+  /// rules are held as `rulesId`: the run of the reopened work need not send them back.
+  async loadWork(rulesId?: number): Promise<SharedState | null> {
     const v = await getWork();
     try {
-      return v && (toScenario(v, 'saved work') as SharedState);
+      const state = v && (toScenario(v, 'saved work') as SharedState);
+      if (state) hold(rulesId, state.rules);
+      return state;
     } catch {
       return null;
     }
@@ -266,19 +356,23 @@ export const api = {
     await clearWork();
   },
 
-  /// Lint findings of a ruleset (src/engine/analyze), with the scenario's host and `analysis` key.
-  lintRules(rules: string, ctx: AnalysisContext = {}): LintView {
-    return lintView(rules, ctx);
+  /// Lint findings of a ruleset (src/engine/analyze), with the scenario's host and `analysis` key. The
+  /// rules given by id come from this worker or its peer (NeedRules when neither has them).
+  async lintRules(rules: string | RulesRef, ctx: AnalysisContext = {}): Promise<LintView | NeedRules> {
+    const text = await rulesOf(rules);
+    return text === null ? { needRules: true } : lintView(text, ctx);
   },
 
   /// Each flow of a validation matrix text through the simulator, green or red with its deciding rule.
-  checkFlows(rules: string, matrix: string, host?: Scenario['host']): MatrixView {
-    return matrixView(rules, matrix, host);
+  async checkFlows(rules: string | RulesRef, matrix: string, host?: Scenario['host']): Promise<MatrixView | NeedRules> {
+    const text = await rulesOf(rules);
+    return text === null ? { needRules: true } : matrixView(text, matrix, host);
   },
 
   /// A proposed change: the packets whose fate it moves (what-if), its own findings, the matrix against it.
-  proposeChange(before: string, after: string, ctx: AnalysisContext = {}, matrix?: string): ProposalView {
-    return proposalView(before, after, ctx, matrix);
+  async proposeChange(before: string | RulesRef, after: string, ctx: AnalysisContext = {}, matrix?: string): Promise<ProposalView | NeedRules> {
+    const text = await rulesOf(before);
+    return text === null ? { needRules: true } : proposalView(text, after, ctx, matrix);
   },
 };
 

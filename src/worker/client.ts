@@ -2,10 +2,11 @@
 // wins and stale answers are dropped; a superseded computation that still occupies the worker, or one
 // that runs past the timeout, is cancelled the only way a synchronous computation can be: by terminating
 // the worker and starting a fresh one (as Squoosh does).
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { EngineApi, Phase } from './api';
 
 export type { LintView, MatrixView, ProposalView, FlowView, SampleView, Finding, Change, Side, AnalysisContext } from './api';
+export type { RulesRef, NeedRules } from './api';
 export type { NftMode, NftPreview, RunOutput, Analysis, PacketView, StepView, GeneratedView, RuleSource, Vocabulary, ModuleInfo, Excerpt, TextKind } from './api';
 
 export interface Progress {
@@ -33,6 +34,8 @@ interface Job {
 export class EngineTimeout extends Error {}
 
 const RESTARTABLE = new Set(['run', 'translate']);
+/// Calls that supersede one another: a run of held rules and a run of rules sent.
+const SAME_AS: Partial<Record<string, string>> = { runHeld: 'run' };
 
 export class EngineClient {
   #worker!: Worker;
@@ -40,15 +43,35 @@ export class EngineClient {
   #jobs = new Set<Job>();
   #latest = new Map<string, number>();
   #seq = 0;
+  // Run after each (re)start of the worker.
+  #spawned = new Set<() => void>();
 
   constructor(private opts: ClientOptions = {}) {
     this.#spawn();
   }
 
+  /// Connects this worker and `other` by a message port, so that they hand each other rules texts by id
+  /// (api.ts, RulesRef) instead of the page posting them twice; again whenever either restarts. Returns
+  /// the unlink.
+  link(other: EngineClient): () => void {
+    const connect = () => {
+      const { port1, port2 } = new MessageChannel();
+      this.#remote.connectPeer(transfer(port1, [port1])).catch(() => {});
+      other.#remote.connectPeer(transfer(port2, [port2])).catch(() => {});
+    };
+    connect();
+    this.#spawned.add(connect);
+    other.#spawned.add(connect);
+    return () => {
+      this.#spawned.delete(connect);
+      other.#spawned.delete(connect);
+    };
+  }
+
   /// Calls the engine; resolves to null when a newer call of the same name superseded this one.
-  call<K extends Exclude<keyof EngineApi, 'onProgress'>>(name: K, ...args: Parameters<EngineApi[K]>) {
+  call<K extends Exclude<keyof EngineApi, 'onProgress' | 'connectPeer'>>(name: K, ...args: Parameters<EngineApi[K]>) {
     type Result = Awaited<ReturnType<EngineApi[K]>>;
-    return this.#call(name, (r) => (r[name] as unknown as (...a: typeof args) => Promise<Result>)(...args));
+    return this.#call(SAME_AS[name] ?? name, (r) => (r[name] as unknown as (...a: typeof args) => Promise<Result>)(...args));
   }
 
   dispose() {
@@ -91,6 +114,7 @@ export class EngineClient {
     this.#remote = wrap<EngineApi>(this.#worker);
     // Phase reports travel on their own port and may arrive after the answer: only report while busy.
     void this.#remote.onProgress(proxy((phase: Phase) => void (this.#jobs.size && this.opts.onProgress?.({ busy: true, phase }))));
+    for (const f of this.#spawned) f();
   }
 
   #restart() {

@@ -7,6 +7,11 @@ import { EXAMPLES } from '../../src/ui/examples';
 import { hasChromium } from './site';
 import { playgroundSession } from './session';
 import { decodeShareLink } from '../../src/share/share-link';
+import { kubeProxyDump } from '../../bench/kubeproxy';
+import { parseRuleset } from '../../src/engine/parse/index';
+import { translateRuleset } from '../../src/nft/translate';
+import { api, type NftPreview } from '../../src/worker/api';
+import { outputsOf, sourcesOf } from '../../src/worker/nft-map';
 
 describe.skipIf(!hasChromium)('playground in Chromium', () => {
   const session = playgroundSession();
@@ -165,6 +170,72 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     expect(await compat.getAttribute('data-from')).toBe('8');
     await page.context().close();
   });
+
+  it('reads a long translation to its end, a page at a time: scrolling, keys, counterparts and links', async () => {
+    // 2,000 kube-proxy rules and a filter rule after them: 3,480 lines of idiomatic nft, of which only the
+    // first 1,000 come with the translation; the rest are paged in as the pane shows them.
+    const text = kubeProxyDump(2000).text + '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 23 -j DROP\nCOMMIT\n';
+    const p = (await api.translate('idiomatic', text)) as NftPreview;
+    const whole = translateRuleset(parseRuleset(text).ruleset, { mode: 'idiomatic', source: text }).text.split('\n');
+    whole.pop();
+    expect(p.total).toBe(whole.length);
+    let lastRule = p.total - 1;
+    while (!sourcesOf(p, lastRule).length) lastRule--;
+    expect(whole[lastRule]).toBe('\t\ttcp dport 23 drop');
+    const page = await open();
+    await expect.poll(() => fates(page)).toHaveLength(3);
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+a');
+    await page.locator('.cm-content').evaluate((el, dump) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', dump);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, text);
+    await page.getByRole('tab', { name: 'nftables' }).click();
+    // The pointer away from the panes: a line appearing under it would light up and scroll the other pane.
+    await page.mouse.move(0, 0);
+    const pane = page.locator('.nft .pane').nth(1);
+    await expect.poll(() => pane.getAttribute('aria-label'), { timeout: 30_000 }).toBe(`nftables (idiomatic, ${p.total.toLocaleString('en-US')} lines)`);
+    // Scrolled to the end: the last rule, far past the lines sent, with the source line it comes from.
+    await pane.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const last = pane.locator(`[data-out="${lastRule}"]`);
+    await expect.poll(() => last.locator('.text').textContent()).toBe(whole[lastRule]);
+    expect(await last.getAttribute('data-from')).toBe(String(text.split('\n').indexOf('-A INPUT -p tcp --dport 23 -j DROP') + 1));
+    expect(await pane.locator('[data-out]').count()).toBeLessThan(100);
+    // Keys: Home goes to the first line, End back to the last, the arrows one line at a time.
+    await last.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-out'))).toBe('0');
+    await page.keyboard.press('End');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-out'))).toBe(String(p.total - 1));
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-out'))).toBe(String(p.total - 3));
+    expect(await page.evaluate(() => document.activeElement?.querySelector('.text')?.textContent)).toBe(whole[p.total - 3]);
+    // Hovering kube-proxy's last rule (on the left) finds its counterpart wherever it is, and shows it.
+    const nodeports = text.split('\n').findIndex((l) => l.includes('-j KUBE-NODEPORTS')) + 1;
+    const [counterpart] = outputsOf(p, nodeports);
+    expect(counterpart).toBeGreaterThan(1000);
+    await page.locator('.nft .pane').first().evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.locator(`.nft [data-src="${nodeports}"]`).hover();
+    await expect.poll(() => pane.locator('[data-out].lit .text').textContent()).toBe(whole[counterpart]);
+    expect(whole[counterpart]).toMatch(/^\t\tfib daddr type local jump KUBE-NODEPORTS comment/);
+    expect(await pane.locator('[data-out].lit').getAttribute('data-out')).toBe(String(counterpart));
+    // The packet the filter rule drops: its nft rule's line, a link from the simulation to the pane.
+    await page.mouse.move(0, 0);
+    await pane.evaluate((el) => (el.scrollTop = 0));
+    const link = page.locator('.nft-sim tbody tr[data-packet="2"] td:nth-child(4) button.link');
+    await expect.poll(() => link.textContent(), { timeout: 30_000 }).toBe(`nft line ${(lastRule + 1).toLocaleString('en-US')}`);
+    await link.click();
+    await expect.poll(() => pane.locator('[data-out].lit').getAttribute('data-out')).toBe(String(lastRule));
+    expect(await pane.locator('[data-out].lit .text').textContent()).toBe(whole[lastRule]);
+    expect(await pane.locator('[data-out].lit').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const view = el.closest('.pane')!.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom;
+    })).toBe(true);
+    await page.context().close();
+  }, 90_000);
 
   it('restores the whole state from a share link', async () => {
     const page = await open();

@@ -9,8 +9,9 @@ export interface PlaygroundSession {
   readonly url: string;
   /// Page errors, console errors and CSP violations seen so far; a file's last test expects none.
   readonly problems: string[];
-  /// A fresh visitor (no saved work) at `url + suffix`.
-  open(suffix?: string, context?: BrowserContextOptions): Promise<Page>;
+  /// A fresh visitor (no saved work) at `url + suffix`; `init` runs in each of its pages before the site's
+  /// scripts (page.addInitScript).
+  open(suffix?: string, context?: BrowserContextOptions, init?: () => void): Promise<Page>;
 }
 
 export function playgroundSession(): PlaygroundSession {
@@ -36,8 +37,9 @@ export function playgroundSession(): PlaygroundSession {
       return server.url;
     },
     problems,
-    async open(suffix = '', context = {}) {
+    async open(suffix = '', context = {}, init) {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, ...context })).newPage();
+      if (init) await page.addInitScript(init);
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
       page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
       await page.goto(server.url + suffix);

@@ -3,7 +3,7 @@
 // holds up a run or typing; lint starts once the run's result is shown. Each kind of request is latest-wins,
 // and a superseded one that is still computing is cancelled by restarting that worker.
 import { untrack } from 'svelte';
-import { EngineClient, type AnalysisContext, type LintView, type MatrixView, type ProposalView } from '../../worker/client';
+import { EngineClient, type AnalysisContext, type LintView, type MatrixView, type ProposalView, type RulesRef } from '../../worker/client';
 import type { Playground } from '../state/playground.svelte';
 
 type Channel = 'lintRules' | 'checkFlows' | 'proposeChange';
@@ -44,14 +44,23 @@ export class Analysis {
   // What was last asked, so that an unrelated edit (a packet) asks nothing again.
   #asked: Record<Channel, unknown[]> = { lintRules: [], checkFlows: [], proposeChange: [] };
   #stop: () => void;
+  #unlink: () => void;
 
   constructor(readonly pg: Playground) {
+    // The rules reach this worker from the engine's, which has them already: posting 15 MB from the page
+    // again would be a long task of its own.
+    this.#unlink = pg.link(this.#client);
     this.#stop = $effect.root(() => {
-      // Lint and the matrix follow the run: once its result for the current rules is shown.
+      // Lint and the matrix follow the run: once its result for the current rules is shown. Lint starts
+      // when the page is idle: a big dump's lint keeps a core busy for seconds, and on a two-core machine
+      // it would slow the page's own work of showing the result.
       $effect(() => {
         if (!pg.fresh) return;
         const { rules, host, analysis, sets } = pg.scenario;
-        untrack(() => this.#ask('lintRules', [rules, { host, analysis, sets } satisfies AnalysisContext], (l: LintView) => ((this.lint = l), (this.lintText = rules)), [rules, host, analysis, sets]));
+        const ask = () => untrack(() => this.#ask('lintRules', [rules, { host, analysis, sets } satisfies AnalysisContext], (l: LintView) => ((this.lint = l), (this.lintText = rules)), [rules, host, analysis, sets]));
+        if (typeof requestIdleCallback !== 'function') return void ask();
+        const idle = requestIdleCallback(ask, { timeout: 500 });
+        return () => cancelIdleCallback(idle);
       });
       $effect(() => {
         if (!pg.fresh) return;
@@ -142,11 +151,13 @@ export class Analysis {
 
   dispose() {
     this.#stop();
+    this.#unlink();
     this.#client.dispose();
   }
 
   /// Asks the worker; `done` gets the answer unless a newer request of the same kind came meanwhile. An
-  /// answer lost to the worker's restart for another kind of request is asked again.
+  /// answer lost to the worker's restart for another kind of request is asked again. The first argument
+  /// is the rules: by id when the engine worker holds them, as text when neither worker does.
   /// `key`: what the answer depends on, compared by identity (the arguments themselves by default).
   async #ask<T>(name: Channel, args: unknown[], done: (out: T) => void, key: unknown[] = args) {
     const same = this.#asked[name].length === key.length && key.every((a, i) => a === this.#asked[name][i]);
@@ -155,9 +166,15 @@ export class Analysis {
     const mine = ++this.#seq[name];
     this.busy[name] = true;
     try {
+      const id = args[0] === this.pg.scenario.rules ? this.pg.rulesId : null;
+      let sent = id === null ? args : [{ rulesId: id } satisfies RulesRef, ...args.slice(1)];
       for (let tries = 0; tries < 3 && mine === this.#seq[name]; tries++) {
-        const out = await (this.#client.call as (n: Channel, ...a: unknown[]) => Promise<unknown>)(name, ...args);
+        const out = await (this.#client.call as (n: Channel, ...a: unknown[]) => Promise<unknown>)(name, ...sent);
         if (mine !== this.#seq[name]) return;
+        if (out && typeof out === 'object' && 'needRules' in out) {
+          sent = args;
+          continue;
+        }
         if (out !== null) {
           this.error = null;
           return void done(out as T);

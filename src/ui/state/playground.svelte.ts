@@ -52,10 +52,16 @@ export class Playground {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #restoreStep: number | null = null;
   // Which edit of the rules text the result describes: comparing megabyte strings on every frame is not free.
+  // Each new text gets a new id, which is also how the workers know it (api.ts, RulesRef).
   #rulesVersion = $state(0);
   #resultVersion = $state(-1);
-  // Which edit's rules the worker was last sent: it keeps them, so a share link need not send them again.
-  #sentVersion = -1;
+  #ids = 0;
+  // Which rules the engine worker holds (it keeps those it was sent, and reopened work's): a run, a share
+  // link or the analysis need not send them again.
+  #heldVersion = -1;
+  // Work reopened through the engine worker, which holds its rules by this id.
+  #reopened: { id: number; rules: string } | null = null;
+  #runs = 0;
 
   readonly embed: boolean;
   /// Embed options: show the ruleset (`?embed&editor`), and let no one edit it (`&readonly`).
@@ -75,7 +81,12 @@ export class Playground {
   /// The one mutation gateway for the scenario.
   edit(change: Partial<Scenario>, opts: { debounce?: number } = {}) {
     // Any new text counts as a change: comparing megabyte strings costs more than one extra run.
-    if (change.rules !== undefined) this.#rulesVersion++;
+    if (change.rules !== undefined) {
+      const reopened = this.#reopened;
+      this.#reopened = null;
+      if (reopened && change.rules === reopened.rules) this.#rulesVersion = this.#heldVersion = reopened.id;
+      else this.#rulesVersion = ++this.#ids;
+    }
     this.scenario = { ...this.scenario, ...change };
     // The analysis's own keys (the matrix, a proposed change) do not change what the packets do.
     const keys = Object.keys(change);
@@ -144,6 +155,17 @@ export class Playground {
     return buildFrames(p, from);
   });
 
+  /// The id by which the engine worker holds the rules as they are now (null when it does not), for
+  /// another worker linked to it (`link`) to ask it for them.
+  get rulesId(): number | null {
+    return this.#heldVersion === this.#rulesVersion ? this.#rulesVersion : null;
+  }
+
+  /// Connects the engine worker to another worker's client (see EngineClient.link).
+  link(other: EngineClient): () => void {
+    return this.#client.link(other);
+  }
+
   /// The result describes the rules text as it is now (its spans and diagnostics apply).
   get fresh(): boolean {
     return this.result !== null && this.#resultVersion === this.#rulesVersion;
@@ -175,6 +197,11 @@ export class Playground {
     return p;
   }
 
+  /// Lines of a translation `translate` gave (see api.nftLines); null when a newer request superseded this one.
+  nftLines(id: number, start: number, end: number): Promise<string[] | { gone: true } | null> {
+    return this.#client.call('nftLines', id, start, end);
+  }
+
   /// What a share link carries.
   get shared(): SharedState {
     const ui: UiState = { packet: this.selected, step: this.playback.index, view: this.view };
@@ -187,10 +214,14 @@ export class Playground {
   async #run() {
     try {
       const version = this.#rulesVersion;
-      const pending = this.#client.call('run', this.scenario);
-      this.#sentVersion = version;
-      const out = await pending;
-      if (!out) return;
+      const scenario = this.scenario;
+      const mine = ++this.#runs;
+      // Rules the worker holds are not posted again (a packet edited beside 15 MB of rules).
+      const pending = this.#heldVersion === version ? this.#client.call('runHeld', { ...scenario, rules: '' }, version) : this.#client.call('run', scenario, { rulesId: version });
+      this.#heldVersion = version;
+      let out = await pending;
+      if (out && 'needRules' in out && mine === this.#runs) out = await this.#client.call('run', scenario, { rulesId: version });
+      if (!out || 'needRules' in out) return;
       // Where the playback was: at the end (the verdict) it stays at the end, elsewhere it keeps its place.
       const wasAtEnd = this.playback.length === 0 || this.playback.atEnd;
       const at = this.playback.position;
@@ -217,24 +248,32 @@ export class Playground {
   /// The share link's fragment for a state, made in the worker. The worker keeps the rules of the last
   /// run it was sent (its messages are handled in order), so they are not sent again.
   async encodeLink(state: SharedState): Promise<string | null> {
-    if (this.#sentVersion === this.#rulesVersion && state.rules === this.scenario.rules) {
-      const link = await this.#client.call('shareLink', { ...state, rules: '' }, true);
-      if (link) return link;
+    if (this.#heldVersion === this.#rulesVersion && state.rules === this.scenario.rules) {
+      const link = await this.#client.call('shareLink', { ...state, rules: '' }, this.#rulesVersion);
+      // Null: a newer link was asked for meanwhile (not a reason to post the rules).
+      if (link === null || typeof link === 'string') return link;
     }
-    return this.#client.call('shareLink', state);
+    const link = await this.#client.call('shareLink', state);
+    return typeof link === 'string' ? link : null;
   }
 
   /// The worker's store for work too big for localStorage (persistence.ts); as for links, the rules of
   /// the last run are not sent again.
   readonly workStore: BigStore = {
     save: async (state) => {
-      if (this.#sentVersion === this.#rulesVersion && state.rules === this.scenario.rules) {
-        const kept = await this.#client.call('saveWork', { ...state, rules: '' }, true);
-        if (kept) return kept;
+      if (this.#heldVersion === this.#rulesVersion && state.rules === this.scenario.rules) {
+        const kept = await this.#client.call('saveWork', { ...state, rules: '' }, this.#rulesVersion);
+        // Null: a newer save superseded this one (not a reason to post the rules); false: not held.
+        if (kept !== false) return kept;
       }
       return this.#client.call('saveWork', state);
     },
-    load: () => this.#client.call('loadWork'),
+    load: async () => {
+      const id = ++this.#ids;
+      const state = await this.#client.call('loadWork', id);
+      if (state) this.#reopened = { id, rules: state.rules };
+      return state;
+    },
     clear: () => this.#client.call('clearWork'),
   };
 
