@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { EXAMPLES } from '../../src/ui/examples';
 import { hasChromium } from './site';
 import { playgroundSession } from './session';
-import { decodeShareLink } from '../../src/share/share-link';
+import { decodeShareLink, encodeShareLink } from '../../src/share/share-link';
 import { kubeProxyDump } from '../../bench/kubeproxy';
 import { parseRuleset } from '../../src/engine/parse/index';
 import { translateRuleset } from '../../src/nft/translate';
@@ -119,6 +119,37 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     await page.getByRole('button', { name: 'Last step' }).waitFor();
     expect(await page.locator('.row.drop[data-row="INPUT/filter"]').getAttribute('data-note')).toBe('policy DROP');
     expect(await page.locator('.packet.stopped').count()).toBe(1);
+    await page.context().close();
+  });
+
+  it('brings the deciding rule into the editor, not the page to the editor', async () => {
+    // A phone opens at the top, on the diagram, though the editor (as tall as its text there) holds the
+    // deciding rule further down.
+    const phone = await session.open('', { viewport: { width: 390, height: 844 } });
+    await expect.poll(() => fates(phone)).toHaveLength(3);
+    await expect.poll(() => phone.locator('.cm-deciding-rule').count()).toBe(1);
+    await phone.waitForTimeout(300);
+    expect(await phone.evaluate(() => window.scrollY)).toBe(0);
+    await phone.context().close();
+    // On a desktop the editor's own scroller brings the rule in: 300 rules that never match stand above it.
+    const ex = EXAMPLES[0];
+    const filler = Array.from({ length: 300 }, (_, i) => `-A INPUT -s 192.0.2.${i % 250}/32 -p udp --dport ${1000 + i} -j DROP`).join('\n');
+    const rules = ex.scenario.rules!.replace(/^(:OUTPUT .*)$/m, `$1\n${filler}`);
+    expect(rules).not.toBe(ex.scenario.rules);
+    const page = await open('#' + (await encodeShareLink({ ...ex.scenario, rules })));
+    await expect.poll(() => fates(page)).toEqual(ex.fates);
+    await page.locator('.packets .pick').first().click();
+    await page.getByRole('button', { name: 'First step' }).click();
+    for (let i = 0; i < 10 && !(await page.locator('.row.current[data-row="INPUT/filter"]').count()); i++)
+      await page.getByRole('button', { name: 'Step forward' }).click();
+    await expect.poll(() => page.locator('.cm-deciding-rule').textContent()).toContain('--dport 22');
+    const inView = () =>
+      page.evaluate(() => {
+        const line = document.querySelector('.cm-deciding-rule')!.getBoundingClientRect();
+        const box = document.querySelector('.cm-scroller')!.getBoundingClientRect();
+        return line.top >= box.top && line.bottom <= box.bottom;
+      });
+    await expect.poll(inView).toBe(true);
     await page.context().close();
   });
 

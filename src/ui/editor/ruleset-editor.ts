@@ -214,8 +214,16 @@ export function goToLine(view: EditorView, line: number, focus = false) {
   if (focus) view.focus();
 }
 
+/// Marks the rule that decided, and brings it into the editor's own view. Only the editor scrolls:
+/// CodeMirror's scrollIntoView also scrolls the page, which on a phone, where the editor is as tall as its
+/// text, opened the playground 700 px down at the editor instead of at the diagram.
 export function showDecidingRule(view: EditorView, range: { from: number; to: number } | null, scroll = true) {
-  const effects: StateEffect<unknown>[] = [setDeciding.of(range)];
-  if (range && scroll && range.from <= view.state.doc.length) effects.push(EditorView.scrollIntoView(range.from, { y: 'nearest' }));
-  view.dispatch({ effects });
+  view.dispatch({ effects: setDeciding.of(range) });
+  if (!range || !scroll || range.from > view.state.doc.length) return;
+  const scroller = view.scrollDOM;
+  const block = view.lineBlockAt(range.from);
+  // Block positions count from the top of the document, which sits documentPadding below the scroller's.
+  const top = block.top + view.documentPadding.top;
+  if (top < scroller.scrollTop || top + block.height > scroller.scrollTop + scroller.clientHeight)
+    scroller.scrollTop = Math.max(0, top - scroller.clientHeight / 3);
 }
