@@ -9,7 +9,7 @@ export function parseIPv4(text: string): number | null {
 }
 
 /// parseIPv4 of text[from, to), without cutting it out.
-export function parseIPv4In(text: string, from: number, to: number): number | null {
+function parseIPv4In(text: string, from: number, to: number): number | null {
   // Four dot-separated groups of 1-3 ASCII digits, each at most 255 (leading zeros allowed: 010 is 10).
   let n = 0, part = 0, digits = 0, dots = 0;
   for (let i = from; i < to; i++) {

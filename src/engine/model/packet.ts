@@ -66,6 +66,15 @@ export interface Packet {
   kernelSocket?: boolean;
 }
 
+/// The big-endian unsigned number in payload bytes [at, at + bytes) (a header the packet model carries in
+/// its payload: DCCP, ESP, AH), or null when the payload is shorter.
+export function payloadUint(payload: string, at: number, bytes: number): number | null {
+  if (payload.length < at + bytes) return null;
+  let v = 0;
+  for (let i = 0; i < bytes; i++) v = v * 256 + (payload.charCodeAt(at + i) & 0xff);
+  return v;
+}
+
 export function clonePacket(p: Packet): Packet {
   return { ...p, tcpOptions: p.tcpOptions.slice(), inner: p.inner ? { ...p.inner } : null };
 }

@@ -7,6 +7,7 @@ import { OptionError } from './types';
 import { parseU32Range } from './c-number';
 import type { Range } from './values';
 import { shortHeaderDrop, shortHeaderNote } from './short-header';
+import { payloadUint } from '../model/packet';
 
 export interface SpiOptions {
   range: Range;
@@ -20,12 +21,7 @@ const show = (r: Range, sep = ':') => (r.min === r.max ? String(r.min) : `${r.mi
 /// the header's fixed length.
 export function spiMatch(name: 'esp' | 'ah', proto: number, at: number, size: number, what: string): MatchModule<SpiOptions> {
   const option = `${name}spi`;
-  const spiOf = (payload: string): number | null => {
-    if (payload.length < size) return null;
-    let v = 0;
-    for (let i = 0; i < 4; i++) v = v * 256 + (payload.charCodeAt(at + i) & 0xff);
-    return v;
-  };
+  const spiOf = (payload: string): number | null => (payload.length < size ? null : payloadUint(payload, at, 4));
   return {
     kind: 'match',
     name,

@@ -60,16 +60,6 @@ export function tokenSpan(a: Token, b: Token): LineSpan {
   return new LineSpan(a.src.line, a.src.offset, a.src.offset + a.start, a.src.offset + b.end);
 }
 
-/// The clause from token `a` to token `b`.
-export function tokenClause(option: string, a: Token, b: Token): SpanClause {
-  return new SpanClause(option, a.src.line, a.src.offset, a.src.offset + a.start, a.src.offset + b.end);
-}
-
-/// A span covering `a` to `b` (both inclusive tokens).
-export function joinSpans(a: Span, b: Span): Span {
-  return { line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn, from: a.from, to: b.to };
-}
-
 const SPACE = 32, TAB = 9, CR = 13, HASH = 35, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92;
 
 /// Word storage for reading a dump line after line: one array and one set of Token objects serve every

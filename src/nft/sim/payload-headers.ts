@@ -3,16 +3,14 @@
 // expression only when the packet holds all of the field's bytes: a shorter header breaks the rule, as
 // does another protocol or a later fragment (nft_payload_eval). The iptables matches drop such a packet
 // instead (hotdrop): the translations check the length (src/engine/modules/spi.ts, dccp.ts).
-import type { Packet } from '../../engine/model/packet';
+import { payloadUint, type Packet } from '../../engine/model/packet';
 import * as T from './datatypes';
 import type { Datatype, Val } from './datatypes';
 
 /// Big-endian `bytes` bytes at `at`, with `mask`/`shift` for a bit field; null when the payload is shorter.
 function read(p: Packet, proto: number, at: number, bytes: number, shift = 0, mask = -1): Val | null {
-  if (p.proto !== proto || p.fragOffset !== 0 || p.payload.length < at + bytes) return null;
-  let v = 0;
-  for (let i = 0; i < bytes; i++) v = v * 256 + (p.payload.charCodeAt(at + i) & 0xff);
-  return mask < 0 ? v : (v >>> shift) & mask;
+  const v = p.proto === proto && p.fragOffset === 0 ? payloadUint(p.payload, at, bytes) : null;
+  return v === null || mask < 0 ? v : (v >>> shift) & mask;
 }
 
 type Field = [Datatype, (p: Packet) => Val | null];

@@ -3,7 +3,7 @@
 // Kernel-recorded (test/kernel/cases/modules-more/dccp-*): fewer than 12 bytes of header, or a data
 // offset short of the header when --dccp-option looks for options, and the kernel drops the packet.
 import type { MatchContext, MatchModule } from '../types';
-import type { Packet } from '../../model/packet';
+import { payloadUint, type Packet } from '../../model/packet';
 import { OptionError } from '../types';
 import { parsePort, type Range } from '../values';
 import { shortHeaderDrop, shortHeaderNote } from '../short-header';
@@ -59,7 +59,7 @@ function types(v: string): number {
 function header(payload: string): { sport: number; dport: number; type: number; x: boolean; doff: number } | null {
   if (payload.length < 12) return null;
   const b = (i: number) => payload.charCodeAt(i) & 0xff;
-  return { sport: b(0) * 256 + b(1), dport: b(2) * 256 + b(3), doff: b(4), type: (b(8) >> 1) & 15, x: !!(b(8) & 1) };
+  return { sport: payloadUint(payload, 0, 2)!, dport: payloadUint(payload, 2, 2)!, doff: b(4), type: (b(8) >> 1) & 15, x: !!(b(8) & 1) };
 }
 
 /// What each type adds to the generic header: a service code (Request), an acknowledgement number, or
