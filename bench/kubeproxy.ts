@@ -37,46 +37,56 @@ export interface KubeDump {
   sample: { clusterIp: string; port: number; endpoint: string; endpointPort: number };
 }
 
-/// About `rules` rules: 2 + 3 × endpoints per service, 3 endpoints each.
+/// About `rules` rules: 2 + 3 × endpoints per service, 3 endpoints each. Laid out as iptables-save prints
+/// it: the built-in chains, then the user chains sorted by name, and each chain's rules together in that
+/// order.
 export function kubeProxyDump(rules: number, endpoints = 3): KubeDump {
   used.clear();
   const perService = 2 + 3 * endpoints;
   const services = Math.max(1, Math.floor((rules - 7) / perService));
-  const chains: string[] = [':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]',
-    ':KUBE-MARK-MASQ - [0:0]', ':KUBE-NODEPORTS - [0:0]', ':KUBE-POSTROUTING - [0:0]', ':KUBE-SERVICES - [0:0]'];
-  const body: string[] = [
+  const builtins = [':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]'];
+  const head = [
     '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
-    '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000',
-    '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
-    '-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0',
-    '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
   ];
-  const services_: string[] = [];
+  const chains = new Map<string, string[]>([
+    ['KUBE-MARK-MASQ', ['-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000']],
+    ['KUBE-NODEPORTS', []],
+    ['KUBE-POSTROUTING', [
+      '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
+      '-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0',
+      '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
+    ]],
+    ['KUBE-SERVICES', []],
+  ]);
+  const services_ = chains.get('KUBE-SERVICES')!;
   let sample: KubeDump['sample'] | null = null;
   for (let s = 0; s < services; s++) {
     const ns = `ns${s % 50}`, svc = `svc-${String(s).padStart(5, '0')}`, port = 8000 + (s % 1000);
     const name = `${ns}/${svc}:tcp-${port}`;
     const ip = `10.96.${(s >> 8) & 255}.${s & 255}`;
     const svcChain = `KUBE-SVC-${suffix(name)}`;
-    chains.push(`:${svcChain} - [0:0]`);
     services_.push(`-A KUBE-SERVICES -d ${ip}/32 -p tcp -m comment --comment "${name} cluster IP" -m tcp --dport ${port} -j ${svcChain}`);
-    body.push(`-A ${svcChain} ! -s 10.244.0.0/16 -d ${ip}/32 -p tcp -m comment --comment "${name} cluster IP" -m tcp --dport ${port} -j KUBE-MARK-MASQ`);
+    const svcRules = [`-A ${svcChain} ! -s 10.244.0.0/16 -d ${ip}/32 -p tcp -m comment --comment "${name} cluster IP" -m tcp --dport ${port} -j KUBE-MARK-MASQ`];
+    chains.set(svcChain, svcRules);
     for (let e = 0; e < endpoints; e++) {
       const n = s * endpoints + e;
       const ep = `10.244.${(n >> 8) & 255}.${(n & 255) || 1}`;
       const sep = `KUBE-SEP-${suffix(`${name}/${ep}`)}`;
-      chains.push(`:${sep} - [0:0]`);
       const left = endpoints - e;
       const pick = left > 1 ? ` -m statistic --mode random --probability ${(1 / left).toFixed(11)}` : '';
-      body.push(`-A ${svcChain} -m comment --comment "${name} -> ${ep}:${port}"${pick} -j ${sep}`);
-      body.push(`-A ${sep} -s ${ep}/32 -m comment --comment "${name}" -j KUBE-MARK-MASQ`);
-      body.push(`-A ${sep} -p tcp -m comment --comment "${name}" -m tcp -j DNAT --to-destination ${ep}:${port}`);
+      svcRules.push(`-A ${svcChain} -m comment --comment "${name} -> ${ep}:${port}"${pick} -j ${sep}`);
+      chains.set(sep, [
+        `-A ${sep} -s ${ep}/32 -m comment --comment "${name}" -j KUBE-MARK-MASQ`,
+        `-A ${sep} -p tcp -m comment --comment "${name}" -m tcp -j DNAT --to-destination ${ep}:${port}`,
+      ]);
       if (!sample && s === services - 1 && e === endpoints - 1) sample = { clusterIp: ip, port, endpoint: ep, endpointPort: port };
     }
   }
   services_.push('-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS');
-  const all = [...body, ...services_];
-  return { text: `*nat\n${chains.join('\n')}\n${all.join('\n')}\nCOMMIT\n`, rules: all.length, sample: sample! };
+  const names = [...chains.keys()].sort();
+  const all = [...head, ...names.flatMap((c) => chains.get(c)!)];
+  const declared = [...builtins, ...names.map((c) => `:${c} - [0:0]`)];
+  return { text: `*nat\n${declared.join('\n')}\n${all.join('\n')}\nCOMMIT\n`, rules: all.length, sample: sample! };
 }

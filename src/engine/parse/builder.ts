@@ -1,7 +1,8 @@
 // The ruleset as a sequence of iptables commands leaves it: -A, -I, -D, -R, -N, -X, -P, -F, -Z, -E.
 // Both input forms (restore dumps and command scripts) drive this one builder, so they agree by construction.
-import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName } from '../model/ruleset';
+import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName, type TargetUse } from '../model/ruleset';
 import { ParseError, type Span } from '../model/span';
+import { SpanStore } from './span-store';
 import type { Token } from './tokens';
 
 /// The hooks of each built-in chain, shared by all its rules (one array each rather than one per rule).
@@ -15,6 +16,10 @@ export class RulesetBuilder {
   private tables = new Map<TableName, Table>();
   private id = 0;
   readonly nextId = () => ++this.id;
+  /// The spans and clauses of the rules made.
+  readonly spans = new SpanStore();
+  /// Jump targets, shared by the rules that jump to the same chain.
+  readonly jumps = [new Map<string, TargetUse>(), new Map<string, TargetUse>()] as const;
 
   table(name: TableName): Table {
     let t = this.tables.get(name);

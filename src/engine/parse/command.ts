@@ -154,7 +154,7 @@ function otherCommand(ctx: CommandContext, table: TableName, cmd: string, cmdTok
 /// The rules of the spec in tokens[start..]; null when iptables would skip the command (-6).
 function ruleSpec(ctx: CommandContext, table: TableName, chain: string, tokens: Token[], start: number, span: LineSpan): Rule[] | null {
   const b = ctx.builder;
-  const res = parseRuleSpec({ table, chain, tokens, start, chains: b.chainsOf(table), span, counters: ctx.counters, hooks: b.hooksOf(table, chain), nextId: b.nextId });
+  const res = parseRuleSpec({ table, chain, tokens, start, chains: b.chainsOf(table), span, counters: ctx.counters, hooks: b.hooksOf(table, chain), nextId: b.nextId, jumps: b.jumps, spans: b.spans });
   if (res.ipv6Only) {
     ctx.onIpv6Only?.(span);
     return null;

@@ -8,6 +8,7 @@ import { findMatch, findTarget } from '../modules/registry';
 import { parseProtocol } from '../modules/protocols';
 import { OptionError, type MatchModule, type Module, type OptionSpec, type Parsed, type RuleHeader } from '../modules/types';
 import { parseAddress } from '../modules/values';
+import { optionId, optionName, type SpanStore } from './span-store';
 import { LineSpan, SpanClause, tokenSpan, type Token } from './tokens';
 
 const HEADER = new Map<string, string>(Object.entries({
@@ -43,6 +44,10 @@ export interface RuleSpecInput {
   /// Hooks the chain runs in (empty for user chains until analysis).
   hooks: readonly Hook[];
   nextId: () => number;
+  /// The jump targets made so far, by chain name: -j ones, then -g ones.
+  jumps: readonly [Map<string, TargetUse>, Map<string, TargetUse>];
+  /// Where the rule's spans and clauses go.
+  spans: SpanStore;
 }
 
 interface ModuleSlot {
@@ -86,21 +91,22 @@ class RuleSpecParser {
   private counters: Counters | null = null;
   private ipv6Only = false;
   private readonly matches: ModuleSlot[] = [];
+  private readonly made: MatchUse[] = [];
   private nMatches = 0;
   private target: TargetUse = NO_TARGET;
   private targetSlot: ModuleSlot | null = null;
   /// Offsets of `-j X` (or `-g X`), -1 when the rule has none.
   private targetFrom = -1;
   private targetTo = -1;
-  /// The rule's clauses as numbers: option, start and end offsets, three entries each.
-  private readonly clauses: (string | number)[] = [];
+  /// The rule's clauses as numbers: option (optionId), start and end offsets, three entries each.
+  private readonly clauses: number[] = [];
   private nClauses = 0;
   /// Header options seen, as bits (each may be given once).
   private seen = 0;
   /// What findIn found (fields rather than a result object per option).
   private foundSlot: ModuleSlot | null = null;
   private foundSpec: OptionSpec | null = null;
-  private foundOption = '';
+  private foundOption = 0;
 
   reset(input: RuleSpecInput): this {
     this.input = input;
@@ -120,7 +126,7 @@ class RuleSpecParser {
   }
 
   /// Records the clause from token `a` to token `b`.
-  private clause(option: string, a: Token, b: Token): void {
+  private clause(option: number, a: Token, b: Token): void {
     const { clauses } = this;
     const n = this.nClauses;
     clauses[n] = option;
@@ -196,7 +202,7 @@ class RuleSpecParser {
           this.dsts = list;
           this.dstInv = inv;
         }
-        this.clause(header === 'source' ? '-s' : '-d', tok, arg);
+        this.clause(header === 'source' ? SRC : DST, tok, arg);
         return;
       }
       case 'in-interface':
@@ -216,7 +222,7 @@ class RuleSpecParser {
           this.oif = ifc;
           this.oifInv = inv;
         }
-        this.clause(header === 'in-interface' ? '-i' : '-o', tok, arg);
+        this.clause(header === 'in-interface' ? IIF : OIF, tok, arg);
         return;
       }
       case 'protocol': {
@@ -226,12 +232,12 @@ class RuleSpecParser {
         this.protoInv = inv;
         this.protoSeen = true;
         if (this.proto === 0 && inv) throw new ParseError('rule would never match protocol', arg.span);
-        this.clause('-p', tok, arg);
+        this.clause(PROTO, tok, arg);
         return;
       }
       case 'fragment':
         this.fragment = !inv;
-        this.clause('-f', tok, tok);
+        this.clause(FRAGMENT, tok, tok);
         return;
       case 'match': {
         if (inv) throw new ParseError('unexpected ! flag before --match', tok.span);
@@ -249,14 +255,14 @@ class RuleSpecParser {
         this.targetFrom = tok.src.offset + tok.start;
         this.targetTo = arg.src.offset + arg.end;
         const name = arg.text;
-        if (header === 'goto') this.target = { kind: 'jump', chain: this.chainName(name), goto: true };
+        if (header === 'goto') this.target = this.jumpTo(name, true);
         else if (name === 'ACCEPT' || name === 'DROP' || name === 'RETURN') this.target = VERDICTS[name];
         else {
           const t = findTarget(name);
           if (t) {
             this.targetSlot = { module: t, parsed: {}, first: tok, last: arg, implicit: false };
             this.target = { kind: 'module', module: t, options: null };
-          } else this.target = { kind: 'jump', chain: this.chainName(name), goto: false };
+          } else this.target = this.jumpTo(name, false);
         }
         return;
       }
@@ -280,9 +286,16 @@ class RuleSpecParser {
     }
   }
 
-  /// The chain's own name string when the chain exists (most jumps), else the word as written.
-  private chainName(name: string): string {
-    return this.input.chains?.get(name)?.name ?? name;
+  /// The target of `-j NAME` (or `-g NAME`): one object for every rule that jumps there (targets are
+  /// never changed in place), naming the chain with the chain's own string when it exists.
+  private jumpTo(name: string, goto: boolean): TargetUse {
+    const made = this.input.jumps[goto ? 1 : 0];
+    let t = made.get(name);
+    if (!t) {
+      t = { kind: 'jump', chain: this.input.chains?.get(name)?.name ?? name, goto };
+      made.set(t.chain, t);
+    }
+    return t;
   }
 
   /// A module option: the target's, then the latest-loaded match that knows it, then the match iptables
@@ -342,7 +355,7 @@ class RuleSpecParser {
     if (!hit) return false;
     this.foundSlot = slot;
     this.foundSpec = hit.spec;
-    this.foundOption = hit.option;
+    this.foundOption = hit.id;
     return true;
   }
 
@@ -356,7 +369,7 @@ class RuleSpecParser {
           hits++;
           this.foundSlot = slot;
           this.foundSpec = spec;
-          this.foundOption = `--${spec.name}`;
+          this.foundOption = optionId(`--${spec.name}`);
         }
     return hits === 1;
   }
@@ -364,11 +377,33 @@ class RuleSpecParser {
   private finish(): Rule[] {
     const { input } = this;
     const hdr: RuleHeader = { table: input.table, chain: input.chain, proto: this.proto, protoInv: this.protoInv, hooks: input.hooks };
-    const uses: MatchUse[] = new Array(this.nMatches);
-    for (let k = 0; k < this.nMatches; k++) {
+    // The store's record of the rule: its span, its target's, its clauses, then each match's span.
+    const { spans, span } = input;
+    const nc = this.nClauses, nm = this.nMatches;
+    const at = spans.reserve(RULE_CLAUSES + nc + 4 * nm);
+    let d = spans.data;
+    d[at] = span.line;
+    d[at + 1] = span.base;
+    d[at + 2] = span.from;
+    d[at + 3] = span.to;
+    d[at + 4] = this.targetFrom;
+    d[at + 5] = this.targetTo;
+    d[at + 6] = nc;
+    for (let k = 0; k < nc; k++) d[at + RULE_CLAUSES + k] = this.clauses[k];
+    const uses = this.made;
+    for (let k = 0, m_at = at + RULE_CLAUSES + nc; k < nm; k++, m_at += 4) {
       const m = this.matches[k];
-      uses[k] = new ParsedMatch(m.module as MatchModule, finalize(m, hdr), m.implicit, m.first, m.last);
+      const first = m.first, src = first.src;
+      d[m_at] = src.line;
+      d[m_at + 1] = src.offset;
+      d[m_at + 2] = src.offset + first.start;
+      d[m_at + 3] = src.offset + m.last.end;
+      uses[k] = new ParsedMatch(m.module as MatchModule, finalize(m, hdr), m.implicit, spans, m_at);
+      d = spans.data;
     }
+    // An array literal of the exact size: V8 learns that these survive and makes them in the old
+    // generation at once, where a `new Array(n)` would be copied by two young-generation collections.
+    const matches = nm === 0 ? [] : nm === 1 ? [uses[0]] : nm === 2 ? [uses[0], uses[1]] : nm === 3 ? [uses[0], uses[1], uses[2]] : uses.slice(0, nm);
     let target = this.target;
     const slot = this.targetSlot;
     if (slot && slot.module.kind === 'target') {
@@ -379,14 +414,12 @@ class RuleSpecParser {
         throw new ParseError(`${t.name} target is only valid in ${t.hooks.join(', ')}`, this.targetSpan());
       target = { kind: 'module', module: t, options: finalize(slot, hdr) };
     }
-    // The parser's list is reused by the next rule: the rule keeps an exact copy.
-    const clauses: ClauseData = new Array(this.nClauses);
-    for (let k = 0; k < this.nClauses; k++) clauses[k] = this.clauses[k];
     const { srcs, dsts } = this;
-    // One rule per source and destination address (nearly always one of each, or none).
-    if ((!srcs || srcs.length === 1) && (!dsts || dsts.length === 1)) return [this.rule(srcs?.[0] ?? null, dsts?.[0] ?? null, uses, target, clauses)];
+    // One rule per source and destination address (nearly always one of each, or none), all of them
+    // with the same record.
+    if ((!srcs || srcs.length === 1) && (!dsts || dsts.length === 1)) return [this.rule(srcs?.[0] ?? null, dsts?.[0] ?? null, matches, target, at)];
     const rules: Rule[] = [];
-    for (const src of srcs ?? [null]) for (const dst of dsts ?? [null]) rules.push(this.rule(src, dst, uses, target, clauses));
+    for (const src of srcs ?? [null]) for (const dst of dsts ?? [null]) rules.push(this.rule(src, dst, matches, target, at));
     return rules;
   }
 
@@ -394,10 +427,9 @@ class RuleSpecParser {
     return new LineSpan(this.input.span.line, this.input.span.base, this.targetFrom, this.targetTo);
   }
 
-  private rule(src: Cidr | null, dst: Cidr | null, matches: MatchUse[], target: TargetUse, clauses: ClauseData): Rule {
+  private rule(src: Cidr | null, dst: Cidr | null, matches: MatchUse[], target: TargetUse, at: number): Rule {
     const { input } = this;
-    const { span } = input;
-    const r = new ParsedRule(input.nextId(), input.table, input.chain, matches, target, span.line, span.base, span.from, span.to, clauses);
+    const r = new ParsedRule(input.nextId(), input.table, input.chain, matches, target, input.spans, at);
     r.src = src && (src.mask || this.srcInv) ? src : null;
     r.dst = dst && (dst.mask || this.dstInv) ? dst : null;
     r.iif = this.iif;
@@ -405,21 +437,22 @@ class RuleSpecParser {
     r.proto = this.proto;
     r.fragment = this.fragment;
     r.inv = (this.srcInv ? SRC_INV : 0) | (this.dstInv ? DST_INV : 0) | (this.iifInv ? IIF_INV : 0) | (this.oifInv ? OIF_INV : 0) | (this.protoInv ? PROTO_INV : 0);
-    r.targetFrom = this.targetFrom;
-    r.targetTo = this.targetTo;
     if (this.counters) r.counters = { packets: this.counters.packets, bytes: this.counters.bytes };
     return r;
   }
 }
 
 const SRC_INV = 1, DST_INV = 2, IIF_INV = 4, OIF_INV = 8, PROTO_INV = 16;
+const SRC = optionId('-s'), DST = optionId('-d'), IIF = optionId('-i'), OIF = optionId('-o'), PROTO = optionId('-p'), FRAGMENT = optionId('-f');
 
-/// Option, from, to for each clause.
-type ClauseData = (string | number)[];
+/// A rule's record in the store: line, line start, from, to, target from, target to (-1 without a
+/// target), the number of clause entries, then three per clause (option, from, to), then four per match
+/// (line, line start, from, to).
+const RULE_CLAUSES = 7;
 
-/// A rule as parsed. Its spans and clauses are kept as numbers (all on the command's line) and made into
-/// objects when read: few are read (errors, the analysis, editor marks), and a 100k-rule dump would
-/// otherwise keep half a million more objects alive, each of which the garbage collector copies.
+/// A rule as parsed. Its spans and clauses are numbers in the parse's store, made into objects when
+/// read: few are read (errors, the analysis, editor marks), and a 100k-rule dump would otherwise keep
+/// half a million more objects alive, each of which the garbage collector copies.
 class ParsedRule implements Rule {
   src: Cidr | null = null;
   dst: Cidr | null = null;
@@ -431,19 +464,14 @@ class ParsedRule implements Rule {
   inv = 0;
   /// The dump's `[p:b]`, made when first read when the dump gives none (most rules).
   private counts: Counters | null = null;
-  targetFrom = -1;
-  targetTo = -1;
   constructor(
     readonly id: number,
     public table: TableName,
     public chain: string,
     public matches: MatchUse[],
     public target: TargetUse,
-    private readonly line: number,
-    private readonly base: number,
-    private readonly from: number,
-    private readonly to: number,
-    private readonly clauseData: ClauseData,
+    private readonly store: SpanStore,
+    private readonly at: number,
   ) {}
 
   get srcInv(): boolean {
@@ -471,35 +499,29 @@ class ParsedRule implements Rule {
   }
 
   get span(): Span {
-    return new LineSpan(this.line, this.base, this.from, this.to);
+    const d = this.store.data, at = this.at;
+    return new LineSpan(d[at], d[at + 1], d[at + 2], d[at + 3]);
   }
 
   get targetSpan(): Span | null {
-    return this.targetFrom < 0 ? null : new LineSpan(this.line, this.base, this.targetFrom, this.targetTo);
+    const d = this.store.data, at = this.at;
+    return d[at + 4] < 0 ? null : new LineSpan(d[at], d[at + 1], d[at + 4], d[at + 5]);
   }
 
   get clauses(): Clause[] {
-    const d = this.clauseData;
+    const d = this.store.data, at = this.at;
     const out: Clause[] = [];
-    for (let k = 0; k < d.length; k += 3) out.push(new SpanClause(d[k] as string, this.line, this.base, d[k + 1] as number, d[k + 2] as number));
+    for (let k = at + RULE_CLAUSES, end = k + d[at + 6]; k < end; k += 3) out.push(new SpanClause(optionName(d[k]), d[at], d[at + 1], d[k + 1], d[k + 2]));
     return out;
   }
 }
 
-/// A match as the rule uses it; its span is made when read.
+/// A match as the rule uses it; its span is in the store.
 class ParsedMatch implements MatchUse {
-  private readonly line: number;
-  private readonly base: number;
-  private readonly from: number;
-  private readonly to: number;
-  constructor(readonly module: MatchModule, readonly options: unknown, readonly implicit: boolean, first: Token, last: Token) {
-    this.line = first.src.line;
-    this.base = first.src.offset;
-    this.from = first.src.offset + first.start;
-    this.to = first.src.offset + last.end;
-  }
+  constructor(readonly module: MatchModule, readonly options: unknown, readonly implicit: boolean, private readonly store: SpanStore, private readonly at: number) {}
   get span(): Span {
-    return new LineSpan(this.line, this.base, this.from, this.to);
+    const d = this.store.data, at = this.at;
+    return new LineSpan(d[at], d[at + 1], d[at + 2], d[at + 3]);
   }
 }
 
@@ -528,15 +550,15 @@ function finalize(slot: ModuleSlot, hdr: RuleHeader): unknown {
 
 /// A module's options by the words that name them (`--dport`, `--destination-port`, `-dport`), each
 /// with its clause name: one lookup per option instead of a walk over the specs and a new string.
-const OPTION_WORDS = new Map<Module, Map<string, { spec: OptionSpec; option: string }>>();
+const OPTION_WORDS = new Map<Module, Map<string, { spec: OptionSpec; id: number }>>();
 
-function optionWords(module: Module): Map<string, { spec: OptionSpec; option: string }> {
+function optionWords(module: Module): Map<string, { spec: OptionSpec; id: number }> {
   let words = OPTION_WORDS.get(module);
   if (!words) {
     words = new Map();
     // The first spec naming a word wins, as a walk over the specs in order finds it.
     for (const spec of module.options) {
-      const hit = { spec, option: `--${spec.name}` };
+      const hit = { spec, id: optionId(`--${spec.name}`) };
       for (const name of [spec.name, ...(spec.aliases ?? [])])
         for (const word of [`--${name}`, `-${name}`]) if (!words.has(word)) words.set(word, hit);
     }

@@ -144,7 +144,9 @@ export function tokenizeIn(s: string, from: number, to: number, src: SourceLine,
     let hash = 0;
     while (i < to) {
       c = s.charCodeAt(i);
-      if (c === SPACE || c === TAB || c === CR || c === DQUOTE || c === SQUOTE || c === BACKSLASH) break;
+      // The characters that end a plain word are all at most `'` (39) but the backslash: one test
+      // passes letters, digits and `-./:` (nearly every character of a dump).
+      if (c <= SQUOTE ? c === SPACE || c === TAB || c === CR || c === DQUOTE || c === SQUOTE : c === BACKSLASH) break;
       hash = (Math.imul(hash, 31) + c) | 0;
       i++;
     }

@@ -44,6 +44,7 @@ export interface TcpOptions {
 }
 
 const SYN: Flags = { mask: TCP.FIN | TCP.SYN | TCP.RST | TCP.ACK, cmp: TCP.SYN };
+const ANY_SEGMENT: TcpOptions = { sport: null, sportInv: false, dport: null, dportInv: false, flags: null, flagsInv: false, option: null, optionInv: false };
 
 export const tcp: MatchModule<TcpOptions> = {
   kind: 'match',
@@ -65,6 +66,8 @@ export const tcp: MatchModule<TcpOptions> = {
     if (rule.proto !== 6 || rule.protoInv) throw new OptionError('tcp match: only valid for protocol 6 (use -p tcp)');
     if (p.syn && p['tcp-flags']) throw new OptionError('Only one of `--syn\' or `--tcp-flags\' may be specified');
     const f = p['tcp-flags'] ?? p.syn;
+    // `-m tcp` alone (kube-proxy's DNAT rules): one object for all of them.
+    if (!p.sport && !p.dport && !f && !p['tcp-option']) return ANY_SEGMENT;
     return {
       sport: p.sport?.value ?? null, sportInv: p.sport?.inv ?? false,
       dport: p.dport?.value ?? null, dportInv: p.dport?.inv ?? false,
