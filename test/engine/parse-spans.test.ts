@@ -22,7 +22,7 @@ describe('parse spans', () => {
 
   it('spans each clause, each match and the target', () => {
     expect(jump.clauses.map((c) => `${c.option} ${at(c.span)}`)).toEqual(['-p 4:25-4:31 [72,78)', '--comment 4:43-4:62 [90,109)', '--dport 4:70-4:80 [117,127)']);
-    expect(jump.matches.map((m) => `${m.module.name} ${at(m.span)}`)).toEqual(['comment 4:32-4:62 [79,109)', 'tcp 4:63-4:80 [110,127)']);
+    expect(jump.matches.map((m, k) => `${m.module.name} ${at(jump.matchSpan(k))}`)).toEqual(['comment 4:32-4:62 [79,109)', 'tcp 4:63-4:80 [110,127)']);
     expect(at(jump.targetSpan)).toBe('4:81-4:92 [128,139)');
     expect(dnat.clauses.map((c) => `${c.option} ${text.slice(c.span.from, c.span.to)}`)).toEqual(['-s -s 10.0.0.0/8', '-p -p tcp', '--to-destination --to-destination 10.0.0.5:8080']);
     expect(at(dnat.targetSpan)).toBe('5:36-5:43 [175,182)');

@@ -27,11 +27,11 @@ export interface Iface {
   wildcard: boolean;
 }
 
+/// A match as a rule uses it. Its span is the rule's to give (matchSpan): matches are many, their spans
+/// seldom read.
 export interface MatchUse {
   module: MatchModule;
   options: unknown;
-  /// From `-m name` up to its last option.
-  span: Span;
   /// Loaded by `-p tcp --dport 22` without `-m tcp`.
   implicit: boolean;
 }
@@ -74,6 +74,8 @@ export interface Rule {
   counters: Counters;
   span: Span;
   clauses: Clause[];
+  /// The span of matches[k]: from `-m name` (or its first option, when loaded by -p) up to its last option.
+  matchSpan(k: number): Span;
 }
 
 export interface Chain {

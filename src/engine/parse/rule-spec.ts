@@ -398,7 +398,7 @@ class RuleSpecParser {
       d[m_at + 1] = src.offset;
       d[m_at + 2] = src.offset + first.start;
       d[m_at + 3] = src.offset + m.last.end;
-      uses[k] = new ParsedMatch(m.module as MatchModule, finalize(m, hdr), m.implicit, spans, m_at);
+      uses[k] = { module: m.module as MatchModule, options: finalize(m, hdr), implicit: m.implicit };
       d = spans.data;
     }
     // An array literal of the exact size: V8 learns that these survive and makes them in the old
@@ -429,15 +429,25 @@ class RuleSpecParser {
 
   private rule(src: Cidr | null, dst: Cidr | null, matches: MatchUse[], target: TargetUse, at: number): Rule {
     const { input } = this;
-    const r = new ParsedRule(input.nextId(), input.table, input.chain, matches, target, input.spans, at);
-    r.src = src && (src.mask || this.srcInv) ? src : null;
-    r.dst = dst && (dst.mask || this.dstInv) ? dst : null;
-    r.iif = this.iif;
-    r.oif = this.oif;
-    r.proto = this.proto;
-    r.fragment = this.fragment;
-    r.inv = (this.srcInv ? SRC_INV : 0) | (this.dstInv ? DST_INV : 0) | (this.iifInv ? IIF_INV : 0) | (this.oifInv ? OIF_INV : 0) | (this.protoInv ? PROTO_INV : 0);
-    if (this.counters) r.counters = { packets: this.counters.packets, bytes: this.counters.bytes };
+    const c = this.counters;
+    const r: ParsedRule = {
+      __proto__: RULE,
+      id: input.nextId(),
+      table: input.table,
+      chain: input.chain,
+      src: src && (src.mask || this.srcInv) ? src : null,
+      dst: dst && (dst.mask || this.dstInv) ? dst : null,
+      iif: this.iif,
+      oif: this.oif,
+      proto: this.proto,
+      fragment: this.fragment,
+      matches,
+      target,
+      inv: (this.srcInv ? SRC_INV : 0) | (this.dstInv ? DST_INV : 0) | (this.iifInv ? IIF_INV : 0) | (this.oifInv ? OIF_INV : 0) | (this.protoInv ? PROTO_INV : 0),
+      counts: c && { packets: c.packets, bytes: c.bytes },
+      store: input.spans,
+      at,
+    } as unknown as ParsedRule;
     return r;
   }
 }
@@ -450,80 +460,63 @@ const SRC = optionId('-s'), DST = optionId('-d'), IIF = optionId('-i'), OIF = op
 /// (line, line start, from, to).
 const RULE_CLAUSES = 7;
 
-/// A rule as parsed. Its spans and clauses are numbers in the parse's store, made into objects when
-/// read: few are read (errors, the analysis, editor marks), and a 100k-rule dump would otherwise keep
-/// half a million more objects alive, each of which the garbage collector copies.
-class ParsedRule implements Rule {
-  src: Cidr | null = null;
-  dst: Cidr | null = null;
-  iif: Iface | null = null;
-  oif: Iface | null = null;
-  proto = 0;
-  fragment: boolean | null = null;
+/// A rule as parsed: an object literal (V8 learns that the objects of a literal survive and makes them in
+/// the old generation at once; instances of a class are copied by two young-generation collections
+/// first) over RULE, which makes its spans and clauses from the numbers in the parse's store when they
+/// are read: few are (errors, the analysis, editor marks), and a 100k-rule dump would otherwise keep
+/// half a million more objects alive.
+interface ParsedRule extends Rule {
   /// The header's `!`s, as bits (SRC_INV ...): one field instead of five.
-  inv = 0;
+  inv: number;
   /// The dump's `[p:b]`, made when first read when the dump gives none (most rules).
-  private counts: Counters | null = null;
-  constructor(
-    readonly id: number,
-    public table: TableName,
-    public chain: string,
-    public matches: MatchUse[],
-    public target: TargetUse,
-    private readonly store: SpanStore,
-    private readonly at: number,
-  ) {}
+  counts: Counters | null;
+  store: SpanStore;
+  /// The rule's record in the store.
+  at: number;
+}
 
+const RULE: ThisType<ParsedRule> & Pick<Rule, 'srcInv' | 'dstInv' | 'iifInv' | 'oifInv' | 'protoInv' | 'counters' | 'span' | 'targetSpan' | 'clauses' | 'matchSpan'> = {
   get srcInv(): boolean {
     return (this.inv & SRC_INV) !== 0;
-  }
+  },
   get dstInv(): boolean {
     return (this.inv & DST_INV) !== 0;
-  }
+  },
   get iifInv(): boolean {
     return (this.inv & IIF_INV) !== 0;
-  }
+  },
   get oifInv(): boolean {
     return (this.inv & OIF_INV) !== 0;
-  }
+  },
   get protoInv(): boolean {
     return (this.inv & PROTO_INV) !== 0;
-  }
-
+  },
   get counters(): Counters {
     return (this.counts ??= { packets: 0, bytes: 0 });
-  }
-
+  },
   set counters(c: Counters) {
     this.counts = c;
-  }
-
+  },
   get span(): Span {
     const d = this.store.data, at = this.at;
     return new LineSpan(d[at], d[at + 1], d[at + 2], d[at + 3]);
-  }
-
+  },
   get targetSpan(): Span | null {
     const d = this.store.data, at = this.at;
     return d[at + 4] < 0 ? null : new LineSpan(d[at], d[at + 1], d[at + 4], d[at + 5]);
-  }
-
+  },
   get clauses(): Clause[] {
     const d = this.store.data, at = this.at;
     const out: Clause[] = [];
     for (let k = at + RULE_CLAUSES, end = k + d[at + 6]; k < end; k += 3) out.push(new SpanClause(optionName(d[k]), d[at], d[at + 1], d[k + 1], d[k + 2]));
     return out;
-  }
-}
-
-/// A match as the rule uses it; its span is in the store.
-class ParsedMatch implements MatchUse {
-  constructor(readonly module: MatchModule, readonly options: unknown, readonly implicit: boolean, private readonly store: SpanStore, private readonly at: number) {}
-  get span(): Span {
-    const d = this.store.data, at = this.at;
+  },
+  matchSpan(k: number): Span {
+    const d = this.store.data;
+    const at = this.at + RULE_CLAUSES + d[this.at + 6] + 4 * k;
     return new LineSpan(d[at], d[at + 1], d[at + 2], d[at + 3]);
-  }
-}
+  },
+};
 
 /// The target of a rule without -j or -g.
 const NO_TARGET: TargetUse = { kind: 'none' };

@@ -109,8 +109,8 @@ function stateMix(ctx: LintContext): Finding[] {
   const ct = uses('conntrack');
   if (!state.length || !ct.length) return [];
   const first = state.sort((a, b) => a.span.from - b.span.from)[0];
-  const m = first.matches.find((x) => x.module.name === 'state')!;
-  return [finding(m.span, 'info', 'state-and-conntrack', `-m state (${state.length} rule${state.length > 1 ? 's' : ''}) is mixed with -m conntrack (${ct.length})`,
+  const m = first.matches.findIndex((x) => x.module.name === 'state');
+  return [finding(first.matchSpan(m), 'info', 'state-and-conntrack', `-m state (${state.length} rule${state.length > 1 ? 's' : ''}) is mixed with -m conntrack (${ct.length})`,
     '-m state is the old alias of -m conntrack --ctstate; they behave the same, but mixing them makes rules harder to compare and grep during an incident.',
     'Write -m conntrack --ctstate everywhere.')];
 }
