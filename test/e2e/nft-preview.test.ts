@@ -78,7 +78,8 @@ describe('nftables preview', () => {
     expect(sourcesOf(p, out)).toEqual([lastRule]);
     expect(api.nftLines(p.id, out, out + 1)).toEqual([whole[out]]);
     expect(out).toBe(whole.findLastIndex((l) => l.startsWith('add rule ')));
-    expect(whole[out]).toBe('add rule ip nat KUBE-SERVICES fib daddr type local counter jump KUBE-NODEPORTS comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"');
+    // The dump lists chains as iptables-save does, sorted: its last rule is the last KUBE-SVC chain's.
+    expect(whole[out]).toBe('add rule ip nat KUBE-SVC-ZT5LWHOIL4ZLKAGE counter jump KUBE-SEP-WJII4BULAK6RLEEI comment "ns16/svc-00166:tcp-8166 -> 10.244.1.244:8166"');
     const { from, back } = pairs(p);
     expect(back).toEqual(from);
     expect(from.length).toBeGreaterThanOrEqual(3000);

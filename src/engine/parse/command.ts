@@ -4,7 +4,7 @@ import { TABLES, type Counters, type Rule, type TableName } from '../model/rules
 import { ParseError, type Span } from '../model/span';
 import { formatRuleSpec } from '../print/save';
 import type { RulesetBuilder } from './builder';
-import { parseRuleSpec } from './rule-spec';
+import { parseRuleSpec, type RuleSpecInput } from './rule-spec';
 import { tokenSpan, type LineSpan, type Token } from './tokens';
 
 const COMMANDS = new Map<string, string>(Object.entries({
@@ -151,10 +151,25 @@ function otherCommand(ctx: CommandContext, table: TableName, cmd: string, cmdTok
   }
 }
 
+/// One input for every rule spec: the parser reads it only while it runs (once per rule of 100k-rule dumps).
+const INPUT = {} as RuleSpecInput;
+
 /// The rules of the spec in tokens[start..]; null when iptables would skip the command (-6).
 function ruleSpec(ctx: CommandContext, table: TableName, chain: string, tokens: Token[], start: number, span: LineSpan): Rule[] | null {
   const b = ctx.builder;
-  const res = parseRuleSpec({ table, chain, tokens, start, chains: b.chainsOf(table), span, counters: ctx.counters, hooks: b.hooksOf(table, chain), nextId: b.nextId, jumps: b.jumps, spans: b.spans });
+  const input = INPUT;
+  input.table = table;
+  input.chain = chain;
+  input.tokens = tokens;
+  input.start = start;
+  input.chains = b.chainsOf(table);
+  input.span = span;
+  input.counters = ctx.counters;
+  input.hooks = b.hooksOf(table, chain);
+  input.nextId = b.nextId;
+  input.jumps = b.jumps;
+  input.spans = b.spans;
+  const res = parseRuleSpec(input);
   if (res.ipv6Only) {
     ctx.onIpv6Only?.(span);
     return null;

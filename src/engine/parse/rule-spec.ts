@@ -261,7 +261,8 @@ class RuleSpecParser {
           const t = findTarget(name);
           if (t) {
             this.targetSlot = { module: t, parsed: {}, first: tok, last: arg, implicit: false };
-            this.target = { kind: 'module', module: t, options: null };
+            // Made in finish, with its options.
+            this.target = NO_TARGET;
           } else this.target = this.jumpTo(name, false);
         }
         return;
