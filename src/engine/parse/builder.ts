@@ -1,6 +1,7 @@
 // The ruleset as a sequence of iptables commands leaves it: -A, -I, -D, -R, -N, -X, -P, -F, -Z, -E.
 // Both input forms (restore dumps and command scripts) drive this one builder, so they agree by construction.
-import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName, type TargetUse } from '../model/ruleset';
+import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName } from '../model/ruleset';
+import type { JumpTarget } from './rule-spec';
 import { ParseError, type Span } from '../model/span';
 import { SpanStore } from './span-store';
 import type { Token } from './tokens';
@@ -18,8 +19,11 @@ export class RulesetBuilder {
   readonly nextId = () => ++this.id;
   /// The spans and clauses of the rules made.
   readonly spans = new SpanStore();
-  /// Jump targets, shared by the rules that jump to the same chain.
-  readonly jumps = [new Map<string, TargetUse>(), new Map<string, TargetUse>()] as const;
+  /// The latest jump target made: the next rule that jumps there shares it (KUBE-MARK-MASQ in every
+  /// KUBE-SEP chain of a kube-proxy dump).
+  readonly recent: { jump: JumpTarget | null } = { jump: null };
+  /// The chain the latest rule command named: a dump gives each chain's rules one after the other.
+  private last: { table: TableName; chain: Chain } | null = null;
 
   table(name: TableName): Table {
     let t = this.tables.get(name);
@@ -34,6 +38,7 @@ export class RulesetBuilder {
   /// Empties a table as iptables-restore does before it loads the table's section.
   reset(name: TableName): Table {
     this.tables.delete(name);
+    this.last = null;
     return this.table(name);
   }
 
@@ -45,8 +50,11 @@ export class RulesetBuilder {
 
   /// The chain a command's word names (its span is made only for the error).
   chainOf(table: TableName, word: Token): Chain {
+    const last = this.last;
+    if (last !== null && last.table === table && last.chain.name === word.text) return last.chain;
     const c = this.table(table).chains.get(word.text);
     if (!c) throw new ParseError(`Chain '${word.text}' does not exist`, word.span);
+    this.last = { table, chain: c };
     return c;
   }
 
@@ -101,6 +109,11 @@ export class RulesetBuilder {
   newChain(table: TableName, name: string, span: Span): void {
     const t = this.table(table);
     if (t.chains.has(name)) throw new ParseError('Chain already exists.', span);
+    this.create(t, name, span);
+  }
+
+  /// A user chain that does not exist yet.
+  private create(t: Table, name: string, span: Span): void {
     if (name.length > 28) throw new ParseError(`chain name \`${name}' too long (must be under 29 chars)`, span);
     if (name.startsWith('-') || name === 'ACCEPT' || name === 'DROP' || name === 'RETURN' || name === 'QUEUE')
       throw new ParseError(`Invalid chain name \`${name}'`, span);
@@ -122,7 +135,7 @@ export class RulesetBuilder {
     }
     if (policy !== '-') throw new ParseError(`Can't set policy \`${policy}' on user-defined chain \`${name}'`, span);
     if (existing) throw new ParseError('Chain already exists.', span);
-    this.newChain(table, name, span);
+    this.create(t, name, span);
   }
 
   deleteChain(table: TableName, name: string | null, span: Span): void {
@@ -137,6 +150,7 @@ export class RulesetBuilder {
       if (c.rules.length) throw new ParseError(`Chain ${n} is not empty (flush it with -F first)`, span);
       if (this.referrers(t, n).length) throw new ParseError(`Chain ${n} is still referenced by other rules`, span);
       t.chains.delete(n);
+      this.last = null;
     }
   }
 
@@ -168,6 +182,7 @@ export class RulesetBuilder {
     if (c.builtin) throw new ParseError(`Can't rename built-in chain ${from}`, span);
     if (t.chains.has(to)) throw new ParseError('File exists: a chain of that name already exists', span);
     t.chains.delete(from);
+    this.last = null;
     c.name = ownString(to);
     t.chains.set(c.name, c);
     for (const ch of t.chains.values())

@@ -167,7 +167,7 @@ function ruleSpec(ctx: CommandContext, table: TableName, chain: string, tokens: 
   input.counters = ctx.counters;
   input.hooks = b.hooksOf(table, chain);
   input.nextId = b.nextId;
-  input.jumps = b.jumps;
+  input.recent = b.recent;
   input.spans = b.spans;
   const res = parseRuleSpec(input);
   if (res.ipv6Only) {

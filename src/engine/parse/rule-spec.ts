@@ -44,8 +44,8 @@ export interface RuleSpecInput {
   /// Hooks the chain runs in (empty for user chains until analysis).
   hooks: readonly Hook[];
   nextId: () => number;
-  /// The jump targets made so far, by chain name: -j ones, then -g ones.
-  jumps: readonly [Map<string, TargetUse>, Map<string, TargetUse>];
+  /// The latest jump target made (targets are never changed in place: rules may share one).
+  recent: { jump: JumpTarget | null };
   /// Where the rule's spans and clauses go.
   spans: SpanStore;
 }
@@ -58,6 +58,8 @@ interface ModuleSlot {
   last: Token;
   implicit: boolean;
 }
+
+export type JumpTarget = Extract<TargetUse, { kind: 'jump' }>;
 
 export interface RuleSpecResult {
   rules: Rule[];
@@ -287,16 +289,13 @@ class RuleSpecParser {
     }
   }
 
-  /// The target of `-j NAME` (or `-g NAME`): one object for every rule that jumps there (targets are
-  /// never changed in place), naming the chain with the chain's own string when it exists.
+  /// The target of `-j NAME` (or `-g NAME`), naming the chain with the chain's own string when it
+  /// exists; the same object as the latest rule's when that jumped there too.
   private jumpTo(name: string, goto: boolean): TargetUse {
-    const made = this.input.jumps[goto ? 1 : 0];
-    let t = made.get(name);
-    if (!t) {
-      t = { kind: 'jump', chain: this.input.chains?.get(name)?.name ?? name, goto };
-      made.set(t.chain, t);
-    }
-    return t;
+    const { recent } = this.input;
+    const last = recent.jump;
+    if (last !== null && last.goto === goto && last.chain === name) return last;
+    return (recent.jump = { kind: 'jump', chain: this.input.chains?.get(name)?.name ?? name, goto });
   }
 
   /// A module option: the target's, then the latest-loaded match that knows it, then the match iptables
