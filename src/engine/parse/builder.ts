@@ -1,6 +1,6 @@
 // The ruleset as a sequence of iptables commands leaves it: -A, -I, -D, -R, -N, -X, -P, -F, -Z, -E.
 // Both input forms (restore dumps and command scripts) drive this one builder, so they agree by construction.
-import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName } from '../model/ruleset';
+import { BUILTIN_CHAINS, HOOKS, type Chain, type Counters, type Hook, type Rule, type Ruleset, type Table, type TableName, type TargetUse } from '../model/ruleset';
 import type { JumpTarget } from './rule-spec';
 import { ParseError, type Span } from '../model/span';
 import { SpanStore } from './span-store';
@@ -238,17 +238,23 @@ export class RulesetBuilder {
 function checkJumps(t: Table, errors: (e: ParseError) => void): void {
   const state = new Map<Chain, 1 | 2>();
   const stack: Chain[] = [];
+  let seen: TargetUse | null = null;
+  let seenChain: Chain | undefined;
   const visit = (c: Chain) => {
     state.set(c, 1);
     stack.push(c);
     // By index: a rule is removed as it is found (only this call removes rules of c).
     for (let i = 0; i < c.rules.length; i++) {
       const rule = c.rules[i];
-      if (rule.target.kind !== 'jump') continue;
-      const to = t.chains.get(rule.target.chain);
+      const target = rule.target;
+      if (target.kind !== 'jump') continue;
+      // Rules in a row that jump to the same chain often share their target: it is looked up once.
+      const to = target === seen ? seenChain : t.chains.get(target.chain);
+      seen = target;
+      seenChain = to;
       if (!to || to.builtin) {
         // iptables-restore --test lets a missing chain pass; loading into the kernel fails with these words.
-        errors(new ParseError(to ? `Can't jump to built-in chain ${to.name}` : `Chain '${rule.target.chain}' does not exist (no chain or target of that name)`, rule.targetSpan ?? rule.span));
+        errors(new ParseError(to ? `Can't jump to built-in chain ${to.name}` : `Chain '${target.chain}' does not exist (no chain or target of that name)`, rule.targetSpan ?? rule.span));
         c.rules.splice(i--, 1);
         continue;
       }
