@@ -140,7 +140,20 @@ export function tokenizeIn(s: string, from: number, to: number, src: SourceLine,
     }
     if (c === HASH) break;
     const start = i;
-    // Most words are plain (no quotes, no escapes): a slice of the line.
+    // Most words are plain (no quotes, no escapes): a slice of the line. One that starts with a digit is a
+    // value (an address, a port, a number), read once and seldom met again: it skips the word cache.
+    if (c >= 48 && c <= 57) {
+      while (++i < to) {
+        c = s.charCodeAt(i);
+        if (c <= SQUOTE ? c === SPACE || c === TAB || c === CR || c === DQUOTE || c === SQUOTE : c === BACKSLASH) break;
+      }
+      if (i === to || c === SPACE || c === TAB || c === CR) {
+        if (words) words.token(s.slice(start, i), false, src, start - from, i - from);
+        else out.push(new Token(s.slice(start, i), false, src, start - from, i - from));
+        continue;
+      }
+      i = start;
+    }
     let hash = 0;
     while (i < to) {
       c = s.charCodeAt(i);
