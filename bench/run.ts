@@ -108,10 +108,14 @@ for (const n of [10_000, 50_000, 100_000]) {
       }
     }
     for (const mode of ['compat', 'idiomatic'] as const) {
+      // The first run of a size, timed apart: it includes compiling the code for that size's shapes
+      // (V8's optimizing compiler works on other threads, whose CPU time counts here). The ratio is that
+      // of the runs after it, the engine's speed in a playground or a CLI that has warmed up.
+      const first = cpuTime(1, () => translateRuleset(parseRuleset(dump.text).ruleset, { mode, source: dump.text }));
       const only = cpuTime(3, () => translateRuleset(ruleset, { mode, source: dump.text }));
       const ms = cpuTime(3, () => translateRuleset(parseRuleset(dump.text).ruleset, { mode, source: dump.text }));
       const vs = ref === null ? 'iptables-restore-translate not installed' : `iptables-restore-translate ${ref.toFixed(0)} ms cpu: ${(ref / ms).toFixed(2)}x ${ref >= ms ? 'faster' : 'slower'}`;
-      row(`translate --${mode} kube-proxy dump, ${dump.rules} rules`, `${ms.toFixed(0)} ms cpu with parsing (${only.toFixed(0)} ms translating)`, vs, mode === 'idiomatic' || ref === null || ref >= ms ? 'ok' : 'target: faster than the reference');
+      row(`translate --${mode} kube-proxy dump, ${dump.rules} rules`, `${ms.toFixed(0)} ms cpu with parsing (${only.toFixed(0)} ms translating; first run ${first.toFixed(0)} ms)`, vs, ref === null || ref >= ms ? 'ok' : 'target: faster than the reference');
     }
   }
   rmSync(dir, { recursive: true, force: true });
