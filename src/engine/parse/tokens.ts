@@ -120,8 +120,8 @@ export class Words {
   }
 }
 
-/// Small enough to stay in the processor's cache next to the model being built (a 4096-slot cache was
-/// slower); 28 characters is the longest chain name.
+/// Small: a slot is read at random once per word, and 1024 of them (57 KB of characters) can stay in the
+/// processor's cache next to the model being built. 28 characters is the longest chain name.
 const CACHE_SIZE = 1024;
 const MAX_CACHED = 28;
 
