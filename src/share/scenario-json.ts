@@ -56,3 +56,9 @@ export function readScenarios(text: string): Scenario[] {
   const v = parseJson(text);
   return Array.isArray(v) ? v.map((s, i) => toScenario(s, `[${i}]`)) : [toScenario(v)];
 }
+
+/// A scenario as the playground's Download button saves it (and `readScenarios` reads it back): JSON
+/// indented by two spaces, with a final newline.
+export function scenarioFileText(scenario: Scenario): string {
+  return JSON.stringify(scenario, null, 2) + '\n';
+}

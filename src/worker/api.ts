@@ -16,13 +16,13 @@ import type { Module } from '../engine/modules/types';
 import { transfer } from 'comlink';
 import { encodeShareLink, type SharedState } from '../share/share-link';
 import type { NftMode, NftPreview } from './nft-preview';
-import type { NftSimulation } from './nft-simulation';
+import type { NftSimulation, NftStepExplanation, NftStepRef } from './nft-simulation';
 import { clearWork, getWork, putWork } from './work-store';
-import { toScenario } from '../share/scenario-json';
+import { scenarioFileText, toScenario } from '../share/scenario-json';
 import { lintView, matrixView, proposalView, type AnalysisContext, type LintView, type MatrixView, type ProposalView } from './analysis';
 
 export type { NftMode, NftPreview } from './nft-preview';
-export type { NftSimulation, PacketComparison, Outcome, SimStep, Aspect } from './nft-simulation';
+export type { NftSimulation, PacketComparison, Outcome, SimStep, Aspect, NftStepRef, NftSkip, NftStepExplanation } from './nft-simulation';
 export type { AnalysisContext, LintView, MatrixView, ProposalView, FlowView, SampleView, Finding, Change, Side } from './analysis';
 
 /// Diagnostics past this many are counted, not sent.
@@ -193,6 +193,9 @@ let peer: MessagePort | null = null;
 const waiting = new Map<number, (text: string | null) => void>();
 let asks = 0;
 
+// Texts the page sends in parts (see rulesPart), by id, until their last part.
+const incoming = new Map<number, { parts: string[]; length: number }>();
+
 async function rulesOf(rules: string | RulesRef): Promise<string | null> {
   if (typeof rules === 'string') return rules;
   const mine = held.get(rules.rulesId);
@@ -232,6 +235,24 @@ export const api = {
         waiting.delete(data.re);
       }
     };
+  },
+
+  /// A part of a rules text the page sends in pieces (posting 15 MB at once is a long task on the page),
+  /// starting `at` characters into it; with the last, the whole is held as `rulesId`. A text whose first
+  /// part comes drops any other not yet whole; a part that does not follow the ones before is dropped
+  /// with them.
+  rulesPart(rulesId: number, part: string, at: number, last: boolean): void {
+    if (at === 0) {
+      incoming.clear();
+      incoming.set(rulesId, { parts: [], length: 0 });
+    }
+    const text = incoming.get(rulesId);
+    if (!text || text.length !== at) return void incoming.delete(rulesId);
+    text.parts.push(part);
+    text.length += part.length;
+    if (!last) return;
+    incoming.delete(rulesId);
+    hold(rulesId, text.parts.join(''));
   },
 
   /// `run` with rules this worker holds by id (reopened work): the page need not post them.
@@ -279,6 +300,12 @@ export const api = {
     return kind === 'save' ? last.counters : listing(last.ruleset, last.program, kind);
   },
 
+  /// `fullText` as a file to download: a Blob crosses to the page as a handle, not as 15 MB of text to copy
+  /// in and encode again there.
+  textFile(kind: TextKind): Blob {
+    return new Blob([api.fullText(kind)], { type: 'text/plain' });
+  },
+
   /// The nftables translation of a ruleset, line by line with the source line of each rule. Without
   /// `rules`, those of the last run (null when this worker has none: send them).
   /// The preview carries the first lines of the text (`nftLines` has the rest, by its id) and the whole
@@ -313,6 +340,12 @@ export const api = {
     return nftSimulation(mode, scenario);
   },
 
+  /// Why the rules before one nft step of simulation `id` did not match, asked for when the step is opened.
+  async explainNftStep(id: number, at: NftStepRef): Promise<NftStepExplanation | { gone: true }> {
+    const { explainNftStep } = await import('./nft-simulation');
+    return explainNftStep(id, at);
+  },
+
   vocabulary(): Vocabulary {
     const info = (m: Module): ModuleInfo => ({
       name: m.name, help: m.help,
@@ -330,6 +363,13 @@ export const api = {
     return rules === undefined ? { needRules: true } : encodeShareLink({ ...state, rules });
   },
 
+  /// A scenario file (the page's Download) of a scenario whose rules this worker holds as `rulesId`: the
+  /// JSON of a big dump is made here, and crosses to the page as a Blob (a handle, not 15 MB of text).
+  scenarioFile(scenario: Scenario, rulesId: number): Blob | NeedRules {
+    const rules = held.get(rulesId);
+    return rules === undefined ? { needRules: true } : new Blob([scenarioFileText({ ...scenario, rules })], { type: 'application/json' });
+  },
+
   /// Keeps a state too big for localStorage as the work to reopen (IndexedDB, on this side: nothing big
   /// crosses to the page). With `rulesId`, its rules are those this worker holds by that id (false when
   /// it does not: send them).
@@ -340,16 +380,24 @@ export const api = {
   },
 
   /// The work saveWork kept, checked as a scenario (null when there is none or it no longer reads). Its
-  /// rules are held as `rulesId`: the run of the reopened work need not send them back.
-  async loadWork(rulesId?: number): Promise<SharedState | null> {
+  /// rules are held as `rulesId`: the run of the reopened work need not send them back. Rules longer than
+  /// `inline` stay here (`rules` is empty, `rulesLength` says how long they are): the page reads them with
+  /// heldSlice, a part per message, as one 15 MB message is a long task on the page.
+  async loadWork(rulesId?: number, inline = Infinity): Promise<(SharedState & { rulesLength?: number }) | null> {
     const v = await getWork();
     try {
       const state = v && (toScenario(v, 'saved work') as SharedState);
       if (state) hold(rulesId, state.rules);
+      if (state && rulesId !== undefined && state.rules.length > inline) return { ...state, rules: '', rulesLength: state.rules.length };
       return state;
     } catch {
       return null;
     }
+  },
+
+  /// Characters `from` to `to` of the rules this worker holds as `rulesId` (null when it does not).
+  heldSlice(rulesId: number, from: number, to: number): string | null {
+    return held.get(rulesId)?.slice(from, to) ?? null;
   },
 
   async clearWork(): Promise<void> {

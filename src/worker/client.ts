@@ -3,6 +3,7 @@
 // that runs past the timeout, is cancelled the only way a synchronous computation can be: by terminating
 // the worker and starting a fresh one (as Squoosh does).
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { nextTask } from './next-task';
 import type { EngineApi, Phase } from './api';
 
 export type { LintView, MatrixView, ProposalView, FlowView, SampleView, Finding, Change, Side, AnalysisContext } from './api';
@@ -32,6 +33,10 @@ interface Job {
 }
 
 export class EngineTimeout extends Error {}
+
+/// Characters of a rules text per message when a big one crosses between the page and the engine worker:
+/// one 15 MB message is a long task on the page (copying it out, or in), a megabyte is about a millisecond.
+export const RULES_PART = 1 << 20;
 
 const RESTARTABLE = new Set(['run', 'translate']);
 /// Calls that supersede one another: a run of held rules and a run of rules sent.
@@ -74,6 +79,35 @@ export class EngineClient {
     return this.#call(SAME_AS[name] ?? name, (r) => (r[name] as unknown as (...a: typeof args) => Promise<Result>)(...args));
   }
 
+  /// Posts a rules text to the worker in parts of RULES_PART characters, a task apart, where it is held as
+  /// `id` for the calls that take rules by id (api.rulesPart). A run still computing is superseded first:
+  /// the worker's time is the new text's. Resolves to false when `stale` said to stop.
+  async sendRules(id: number, text: string, stale: () => boolean): Promise<boolean> {
+    this.#supersede('run');
+    for (let at = 0; at < text.length || at === 0; at += RULES_PART) {
+      if (at) {
+        await nextTask();
+        if (stale()) return false;
+      }
+      this.#remote.rulesPart(id, text.slice(at, at + RULES_PART), at, at + RULES_PART >= text.length).catch(() => {});
+    }
+    return true;
+  }
+
+  /// Reads a text the worker holds as `id`, `length` characters long, a part per message (api.heldSlice);
+  /// null when the worker no longer has it.
+  async readRules(id: number, length: number): Promise<string | null> {
+    const parts: string[] = [];
+    for (let at = 0; at < length; at += RULES_PART) {
+      const part = await this.call('heldSlice', id, at, Math.min(length, at + RULES_PART));
+      if (part === null) return null;
+      parts.push(part);
+    }
+    // A task of its own for the join (a copy of the whole).
+    await nextTask();
+    return parts.join('');
+  }
+
   dispose() {
     this.#remote[releaseProxy]();
     this.#worker.terminate();
@@ -83,11 +117,7 @@ export class EngineClient {
   #call<T>(channel: string, send: (r: Remote<EngineApi>) => Promise<T>): Promise<T | null> {
     const id = ++this.#seq;
     this.#latest.set(channel, id);
-    const stale = [...this.#jobs].filter((j) => j.channel === channel);
-    stale.forEach((j) => j.done(null));
-    // Only computations are worth a restart: a superseded share link or text is cheap, and may just be
-    // waiting behind a run (a restart would also lose the rules the worker keeps).
-    if ((RESTARTABLE.has(channel) || this.opts.restartable?.includes(channel)) && stale.some((j) => performance.now() - j.started > (this.opts.restartAfter ?? 200))) this.#restart();
+    this.#supersede(channel);
     return new Promise<T | null>((resolve, reject) => {
       const job: Job = {
         channel, started: performance.now(),
@@ -107,6 +137,16 @@ export class EngineClient {
       this.opts.onProgress?.({ busy: true });
       send(this.#remote).then((v) => job.done(v), (e: unknown) => job.done(null, e instanceof Error ? e : new Error(String(e))));
     });
+  }
+
+  /// Drops the pending calls of a channel (they resolve to null), and restarts the worker if one of them
+  /// is a computation that has run a while.
+  #supersede(channel: string) {
+    const stale = [...this.#jobs].filter((j) => j.channel === channel);
+    stale.forEach((j) => j.done(null));
+    // Only computations are worth a restart: a superseded share link or text is cheap, and may just be
+    // waiting behind a run (a restart would also lose the rules the worker keeps).
+    if ((RESTARTABLE.has(channel) || this.opts.restartable?.includes(channel)) && stale.some((j) => performance.now() - j.started > (this.opts.restartAfter ?? 200))) this.#restart();
   }
 
   #spawn() {

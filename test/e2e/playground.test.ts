@@ -243,11 +243,13 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     await page.keyboard.press('ArrowUp');
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-out'))).toBe(String(p.total - 3));
     expect(await page.evaluate(() => document.activeElement?.querySelector('.text')?.textContent)).toBe(whole[p.total - 3]);
-    // Hovering kube-proxy's last rule (on the left) finds its counterpart wherever it is, and shows it.
-    const nodeports = text.split('\n').findIndex((l) => l.includes('-j KUBE-NODEPORTS')) + 1;
+    // Hovering kube-proxy's jump to its node ports (on the left) finds its counterpart wherever it is, and
+    // shows it.
+    const lines = text.split('\n');
+    const nodeports = lines.findIndex((l) => l.includes('-j KUBE-NODEPORTS')) + 1;
     const [counterpart] = outputsOf(p, nodeports);
     expect(counterpart).toBeGreaterThan(1000);
-    await page.locator('.nft .pane').first().evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.locator('.nft .pane').first().evaluate((el, [line, total]) => (el.scrollTop = (el.scrollHeight * (line - 1)) / total - el.clientHeight / 2), [nodeports, lines.length]);
     await page.locator(`.nft [data-src="${nodeports}"]`).hover();
     await expect.poll(() => pane.locator('[data-out].lit .text').textContent()).toBe(whole[counterpart]);
     expect(whole[counterpart]).toMatch(/^\t\tfib daddr type local jump KUBE-NODEPORTS comment/);
@@ -255,7 +257,7 @@ describe.skipIf(!hasChromium)('playground in Chromium', () => {
     // The packet the filter rule drops: its nft rule's line, a link from the simulation to the pane.
     await page.mouse.move(0, 0);
     await pane.evaluate((el) => (el.scrollTop = 0));
-    const link = page.locator('.nft-sim tbody tr[data-packet="2"] td:nth-child(4) button.link');
+    const link = page.locator('.nft-sim tbody tr[data-packet="2"] td:nth-child(4) button.link', { hasText: /^nft line / });
     await expect.poll(() => link.textContent(), { timeout: 30_000 }).toBe(`nft line ${(lastRule + 1).toLocaleString('en-US')}`);
     await link.click();
     await expect.poll(() => pane.locator('[data-out].lit').getAttribute('data-out')).toBe(String(lastRule));

@@ -19,6 +19,7 @@
 //   finds any rule of the chain, also one this file added or deleted before; a replaced rule keeps its
 //   handle. (nft 1.1 no longer needs the cache for `position`.)
 import { ruleHandles } from './handles';
+import { isShellScript, lineStarts, readShellScript, where } from './shell';
 import { NftSyntaxError, tokenizeNft, type NftToken } from './tokens';
 
 export const FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'] as const;
@@ -83,6 +84,8 @@ const NO_HANDLE = `${NO_RULE} (nft 1.0.6 looks the handle up in its cache, which
 interface Entry {
   rule: NftRule;
   deleted: boolean;
+  /// The transaction that added it (a script's nft commands are one each).
+  txn: number;
 }
 
 /// Where a rule command puts its rule: `index N`, `position N` or `handle N`.
@@ -100,8 +103,12 @@ class Parser {
   /// Each table's handle counter.
   private handles = new Map<NftTable, number>();
   private entries = new Map<NftChain, Entry[]>();
+  /// Chains with rules deleted in this transaction (they go at its commit).
+  private deleting = new Set<NftChain>();
+  /// The transaction being read (1: the first).
+  private txn = 0;
   /// nft keeps its own rule cache for this file (an `add`/`insert rule` with a place after the last replace).
-  private readonly ruleCache: boolean;
+  private ruleCache: boolean;
   constructor(private toks: NftToken[]) {
     this.ruleCache = needsRuleCache(toks);
   }
@@ -229,10 +236,12 @@ class Parser {
     const list = this.chainEntries(c);
     let at = insert ? 0 : list.length;
     if (place && this.ruleCache) {
-      // nft's cache: `index` counts every rule; it knows no handle of this file's rules.
-      if (place.kind !== 'index') throw this.error(NO_HANDLE, place.at);
-      if (place.n >= list.length) throw this.error(NO_RULE, place.at);
-      at = insert ? place.n : place.n + 1;
+      // nft's cache: `index` counts every rule; it knows no handle of this transaction's rules.
+      if (place.kind !== 'index') {
+        const ref = this.cached(list, place.n, place.at);
+        at = insert ? ref : ref + 1;
+      } else if (place.n >= list.length) throw this.error(NO_RULE, place.at);
+      else at = insert ? place.n : place.n + 1;
     } else if (place && place.kind !== 'index') {
       // The kernel's lookup: any rule of the chain, deleted or not; a miss fails the whole command.
       const ref = list.findIndex((e) => e.rule.handle === place.n);
@@ -240,8 +249,15 @@ class Parser {
       at = insert ? ref : ref + 1;
     }
     rule.handle = this.take(t, ruleHandles(rule.tokens));
-    if (at === list.length) list.push({ rule, deleted: false });
-    else list.splice(at, 0, { rule, deleted: false });
+    if (at === list.length) list.push({ rule, deleted: false, txn: this.txn });
+    else list.splice(at, 0, { rule, deleted: false, txn: this.txn });
+  }
+
+  /// Where nft's cache finds the rule with handle `n`: among those earlier transactions committed.
+  private cached(list: readonly Entry[], n: number, at: NftToken): number {
+    const ref = list.findIndex((e) => e.rule.handle === n);
+    if (ref >= 0 && list[ref].txn < this.txn) return ref;
+    throw this.error(ref >= 0 || this.txn === 1 ? NO_HANDLE : NO_RULE, at);
   }
 
   private tableBody(t: NftTable): void {
@@ -313,6 +329,9 @@ class Parser {
     if (cmd === 'flush' && this.is('ruleset')) {
       this.i++;
       this.rs.tables.clear();
+    } else if (cmd === 'list') {
+      // Prints; changes nothing.
+      this.words();
     } else if (cmd === 'table') {
       const t = this.tableRef();
       if (this.is('{')) {
@@ -352,13 +371,12 @@ class Parser {
         if (cmd === 'replace') {
           const at = this.handleWord(kw);
           const rule = this.ruleWords(kw);
-          // With a rule cache, nft looks the handle up there, where no rule of this file has one.
-          if (this.ruleCache) throw this.error(NO_HANDLE, at);
-          const index = this.ruleByHandle(c, at, kw);
           const list = this.chainEntries(c);
+          // With a rule cache, nft looks the handle up there, where no rule of this transaction has one.
+          const index = this.ruleCache ? this.cached(list, Number(at.text), at) : this.ruleByHandle(c, at, kw);
           this.take(t, ruleHandles(rule.tokens) - 1);
           rule.handle = list[index].rule.handle;
-          list[index] = { rule, deleted: false };
+          list[index] = { rule, deleted: false, txn: this.txn };
         } else {
           let place: Place | null = null;
           const p = this.peek();
@@ -374,6 +392,7 @@ class Parser {
         const t = this.tableRef();
         const c = this.chainIn(t, this.next('chain name').text);
         this.chainEntries(c)[this.ruleByHandle(c, this.handleWord(kw), kw)].deleted = true;
+        this.deleting.add(c);
       } else if (OBJECT_KINDS.has(what.text) || what.text === 'element' || (what.text === 'ct' && this.is('helper'))) {
         const kind = what.text === 'ct' ? `ct ${this.next('helper').text}` : what.text;
         const t = this.tableRef();
@@ -407,9 +426,55 @@ class Parser {
 
   private flushChain(c: NftChain): void {
     for (const e of this.chainEntries(c)) e.deleted = true;
+    this.deleting.add(c);
+  }
+
+  /// One transaction: a file for `nft -f`, or one nft command of a shell script (parseScript).
+  transaction(toks: NftToken[], diagnostics: NftDiagnostic[]): void {
+    this.txn++;
+    this.toks = toks;
+    this.i = 0;
+    this.ruleCache = needsRuleCache(toks);
+    this.statements(diagnostics);
+    // The commit: deleted rules go.
+    for (const c of this.deleting) this.entries.set(c, this.chainEntries(c).filter((e) => !e.deleted));
+    this.deleting.clear();
+  }
+
+  /// The ruleset as the transactions so far left it.
+  finish(): NftRuleset {
+    for (const t of this.rs.tables.values()) for (const c of t.chains.values()) c.rules = (this.entries.get(c) ?? []).map((e) => e.rule);
+    return this.rs;
+  }
+
+  /// Everything but the tables' handle counters as they are now, to put back (`nft -c` uses up handles
+  /// and changes nothing else).
+  snapshot(): () => void {
+    const tables = new Map(this.rs.tables);
+    const saved = [...tables.values()].map((t) => ({
+      t, chains: new Map(t.chains), objects: new Map(t.objects), objectTokens: new Map(t.objectTokens),
+      bases: [...t.chains.values()].map((c) => ({ c, base: c.base && { ...c.base }, entries: this.entries.get(c)?.map((e) => ({ ...e })) })),
+    }));
+    return () => {
+      this.rs.tables.clear();
+      for (const [k, t] of tables) this.rs.tables.set(k, t);
+      for (const s of saved) {
+        Object.assign(s.t, { chains: s.chains, objects: s.objects, objectTokens: s.objectTokens });
+        for (const b of s.bases) {
+          b.c.base = b.base;
+          if (b.entries) this.entries.set(b.c, b.entries);
+          else this.entries.delete(b.c);
+        }
+      }
+    };
   }
 
   parse(diagnostics: NftDiagnostic[]): NftRuleset {
+    this.transaction(this.toks, diagnostics);
+    return this.finish();
+  }
+
+  private statements(diagnostics: NftDiagnostic[]): void {
     for (this.skipEnds(); this.i < this.toks.length; this.skipEnds()) {
       const start = this.i;
       try {
@@ -428,9 +493,6 @@ class Parser {
         }
       }
     }
-    // The commit: deleted rules go.
-    for (const t of this.rs.tables.values()) for (const c of t.chains.values()) c.rules = (this.entries.get(c) ?? []).filter((e) => !e.deleted).map((e) => e.rule);
-    return this.rs;
   }
 }
 
@@ -464,8 +526,10 @@ function needsRuleCache(toks: readonly NftToken[]): boolean {
   return update;
 }
 
-/// Parses an nftables ruleset file (what `nft -f` reads); errors are collected with line and column.
+/// Parses an nftables ruleset file (what `nft -f` reads), or a shell script of nft commands (shell.ts);
+/// errors are collected with line and column.
 export function parseNft(text: string): { ruleset: NftRuleset; diagnostics: NftDiagnostic[] } {
+  if (isShellScript(text)) return parseScript(text);
   const diagnostics: NftDiagnostic[] = [];
   let toks: NftToken[];
   try {
@@ -476,4 +540,45 @@ export function parseNft(text: string): { ruleset: NftRuleset; diagnostics: NftD
   }
   const ruleset = new Parser(toks).parse(diagnostics);
   return { ruleset, diagnostics };
+}
+
+/// A shell script: each nft command is a transaction of its own, its positions those of the script.
+function parseScript(text: string): { ruleset: NftRuleset; diagnostics: NftDiagnostic[] } {
+  const script = readShellScript(text);
+  const starts = lineStarts(text);
+  const found: NftDiagnostic[] = [];
+  const parser = new Parser([]);
+  let failed = false;
+  let stop: NftDiagnostic | null = null;
+  for (const cmd of script.commands) {
+    // `a && b`: b runs only when a succeeded.
+    if (cmd.andThen && failed) continue;
+    const local = lineStarts(cmd.text);
+    const place = (line: number, column: number) => {
+      const offset = Math.min(local[line - 1] + column - 1, cmd.at.length - 1);
+      return where(starts, offset < 0 ? 0 : cmd.at[offset]);
+    };
+    const mine: NftDiagnostic[] = [];
+    try {
+      const toks = tokenizeNft(cmd.text);
+      for (const t of toks) Object.assign(t, place(t.line, t.column));
+      const undo = cmd.check ? parser.snapshot() : null;
+      parser.transaction(toks, mine);
+      undo?.();
+    } catch (e) {
+      if (!(e instanceof NftSyntaxError)) throw e;
+      mine.push({ message: e.message, ...place(e.line, e.column) });
+    }
+    found.push(...mine);
+    failed = mine.length > 0;
+    if (failed && cmd.errexit) {
+      stop = mine[mine.length - 1];
+      stop.message += ' (set -e: the script stops here)';
+      break;
+    }
+  }
+  const before = (a: NftDiagnostic, b: NftDiagnostic) => a.line - b.line || a.column - b.column;
+  // The shell's own errors past a stop were never reached.
+  const shell = script.diagnostics.filter((d) => !stop || before(d, stop) < 0);
+  return { ruleset: parser.finish(), diagnostics: [...shell, ...found].sort(before) };
 }

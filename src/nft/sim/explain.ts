@@ -60,8 +60,25 @@ const PORTS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp']);
 /// Each explained rule's tokens, as compileRule cut them (clauses count in them).
 const lexed = new WeakMap<CompiledRule, Tok[]>();
 
+/// How many more rules are explained in full; past it whyNot says nothing (the rule is only counted).
+let budget = Infinity;
+
+/// Runs `f` explaining at most `n` rules in full: a step of a 100k-rule chain is shown by its first
+/// passed-over rules and a count.
+export function withExplainBudget<T>(n: number, f: () => T): T {
+  const before = budget;
+  budget = n;
+  try {
+    return f();
+  } finally {
+    budget = before;
+  }
+}
+
 /// Why the rule, whose step `failed` said no, did not match.
 export function whyNot(r: CompiledRule, failed: number, pkt: Packet, ctx: MatchContext): Skip {
+  if (budget <= 0) return { why: '' };
+  budget--;
   let toks = lexed.get(r);
   if (!toks) lexed.set(r, (toks = lexRule(r.rule.tokens)));
   if (r.error !== undefined || !r.env) return { why: `nft would refuse this rule: ${r.error}`, span: spanOf(toks) };

@@ -10,6 +10,7 @@ import { iptablesCompletion, iptablesHover, type CompletionData } from './iptabl
 import { iptablesHighlight, iptablesParser } from './iptables-language';
 import { bigTextTracker, knownText, loadText, ONE_GO } from '../big-text';
 import { viewportHighlighting } from '../viewport-highlight';
+import { nextTask } from '../../worker/next-task';
 
 const setDeciding = StateEffect.define<{ from: number; to: number } | null>();
 
@@ -128,36 +129,29 @@ export async function readText(doc: Text, slice = 1 << 20): Promise<string> {
     // A slice is a rope of its lines: flattened here (reading a character does it), not all at once in the join.
     part.charCodeAt(0);
     parts.push(part);
-    await new Promise((ok) => setTimeout(ok));
+    await nextTask();
   }
   return parts.join('');
 }
 
 /// Replaces the text when it differs (an example, a link or a file loaded), keeping undo history. A big
-/// text goes in as a series of small transactions (see `loadText`); `stale` says a newer text has come
+/// text's document is built a slice per task first (see `loadText`); `stale` says a newer text has come
 /// meanwhile, and this one stops. Resolves to whether the text was set.
 export async function setText(view: EditorView, text: string, stale: () => boolean = () => false): Promise<boolean> {
   if (view.state.doc.length === text.length && view.state.doc.toString() === text) return true;
   return loadText(view, text, { stale, spec: () => ({ annotations: fromState.of(true) }) });
 }
 
-/// A big paste goes the same way: CodeMirror's own would split megabytes and show them in one task. Only
-/// its last slice is reported as an edit (the text is read once, whole).
+/// A big paste goes the same way: CodeMirror's own would split megabytes and build their tree in one task.
 const bigPaste = EditorView.domEventHandlers({
   paste(event, view) {
     const text = event.clipboardData?.getData('text/plain');
     if (!text || text.length <= ONE_GO || view.state.readOnly) return false;
     event.preventDefault();
     const { from, to } = view.state.selection.main;
-    void loadText(view, text, {
-      from, to,
-      spec: ({ first, last, end }) => ({
-        ...(first ? { userEvent: 'input.paste' } : {}),
-        // The cursor goes after the text; the view stays where it was (bringing the end of 15 MB into
-        // view redraws it all, in the same task).
-        ...(last ? { selection: { anchor: end } } : { annotations: fromState.of(true) }),
-      }),
-    });
+    // The cursor goes after the text; the view stays where it was (bringing the end of 15 MB into view
+    // redraws it all, in the same task).
+    void loadText(view, text, { from, to, spec: ({ end }) => ({ userEvent: 'input.paste', selection: { anchor: end } }) });
     return true;
   },
 });

@@ -39,17 +39,16 @@ export class Analysis {
   reveal = $state.raw<{ target: EditorTarget; line: number; seq: number } | null>(null);
   undo = $state.raw<Undo | null>(null);
 
-  #client = new EngineClient({ timeout: 30000, restartable: ['lintRules', 'checkFlows', 'proposeChange'] });
+  // The worker starts with the first request (lint waits for an idle page after the run): starting it
+  // with the page would put a third thread, compiling the engine, beside the page and the engine worker.
+  #engine: EngineClient | null = null;
+  #unlink: () => void = () => {};
   #seq: Record<Channel, number> = { lintRules: 0, checkFlows: 0, proposeChange: 0 };
   // What was last asked, so that an unrelated edit (a packet) asks nothing again.
   #asked: Record<Channel, unknown[]> = { lintRules: [], checkFlows: [], proposeChange: [] };
   #stop: () => void;
-  #unlink: () => void;
 
   constructor(readonly pg: Playground) {
-    // The rules reach this worker from the engine's, which has them already: posting 15 MB from the page
-    // again would be a long task of its own.
-    this.#unlink = pg.link(this.#client);
     this.#stop = $effect.root(() => {
       // Lint and the matrix follow the run: once its result for the current rules is shown. Lint starts
       // when the page is idle: a big dump's lint keeps a core busy for seconds, and on a two-core machine
@@ -152,7 +151,17 @@ export class Analysis {
   dispose() {
     this.#stop();
     this.#unlink();
-    this.#client.dispose();
+    this.#engine?.dispose();
+  }
+
+  get #client(): EngineClient {
+    if (!this.#engine) {
+      this.#engine = new EngineClient({ timeout: 30000, restartable: ['lintRules', 'checkFlows', 'proposeChange'] });
+      // The rules reach this worker from the engine's, which has them already: posting 15 MB from the
+      // page again would be a long task of its own.
+      this.#unlink = this.pg.link(this.#engine);
+    }
+    return this.#engine;
   }
 
   /// Asks the worker; `done` gets the answer unless a newer request of the same kind came meanwhile. An

@@ -2,12 +2,13 @@
 // change reruns the engine and is persisted the same way; engine results are held raw (large, never
 // mutated). Selection and playback are plain UI state beside it.
 import type { PacketSpec, Scenario } from '../../engine/model/scenario';
+import { scenarioFileText } from '../../share/scenario-json';
 import type { SharedState } from '../../share/share-link';
-import { EngineClient, type NftMode, type NftPreview, type PacketView, type Progress, type RunOutput, type TextKind, type Vocabulary } from '../../worker/client';
+import { EngineClient, RULES_PART, type NftMode, type NftPreview, type PacketView, type Progress, type RunOutput, type TextKind, type Vocabulary } from '../../worker/client';
 import { buildFrames, stepAtOrBefore, type Frame } from '../diagram/frames';
 import { DEFAULT_EXAMPLE, findExample, type Example } from '../examples';
 import { Playback } from './playback.svelte';
-import type { BigStore } from './persistence';
+import { BIG_RULES, type BigStore } from './persistence';
 
 export type View = 'steps' | 'verdicts' | 'listing' | 'save' | 'nft';
 export const VIEWS: readonly View[] = ['steps', 'verdicts', 'listing', 'save', 'nft'];
@@ -61,6 +62,8 @@ export class Playground {
   #heldVersion = -1;
   // Work reopened through the engine worker, which holds its rules by this id.
   #reopened: { id: number; rules: string } | null = null;
+  // Big rules on their way to the engine worker in parts: a link or a save by id waits for them.
+  #sending: Promise<unknown> = Promise.resolve();
   #runs = 0;
 
   readonly embed: boolean;
@@ -182,9 +185,9 @@ export class Playground {
     return this.result?.chains ?? [];
   }
 
-  /// The whole of a listing the last run sent in part.
-  fullText(kind: TextKind): Promise<string | null> {
-    return this.#client.call('fullText', kind);
+  /// The whole of a listing the last run sent in part, as a file (made in the worker).
+  textFile(kind: TextKind): Promise<Blob | null> {
+    return this.#client.call('textFile', kind);
   }
 
   /// The nftables translation of the rules of the last run (null when superseded).
@@ -216,11 +219,20 @@ export class Playground {
       const version = this.#rulesVersion;
       const scenario = this.scenario;
       const mine = ++this.#runs;
-      // Rules the worker holds are not posted again (a packet edited beside 15 MB of rules).
-      const pending = this.#heldVersion === version ? this.#client.call('runHeld', { ...scenario, rules: '' }, version) : this.#client.call('run', scenario, { rulesId: version });
+      const stale = () => mine !== this.#runs;
+      // Rules the worker holds are not posted again (a packet edited beside 15 MB of rules); big ones go
+      // in parts (client.sendRules), then run by id.
+      const big = scenario.rules.length > RULES_PART;
+      const send = async () => {
+        if (!big) return this.#client.call('run', scenario, { rulesId: version });
+        const sent = (this.#sending = this.#client.sendRules(version, scenario.rules, stale));
+        return (await sent) && this.#client.call('runHeld', { ...scenario, rules: '' }, version);
+      };
+      const pending = this.#heldVersion === version ? this.#client.call('runHeld', { ...scenario, rules: '' }, version) : send();
       this.#heldVersion = version;
       let out = await pending;
-      if (out && 'needRules' in out && mine === this.#runs) out = await this.#client.call('run', scenario, { rulesId: version });
+      // Not held after all (the worker restarted meanwhile): sent again.
+      if (out && 'needRules' in out && !stale()) out = await send();
       if (!out || 'needRules' in out) return;
       // Where the playback was: at the end (the verdict) it stays at the end, elsewhere it keeps its place.
       const wasAtEnd = this.playback.length === 0 || this.playback.atEnd;
@@ -240,6 +252,14 @@ export class Playground {
     }
   }
 
+  // Once the rules on their way to the engine worker (the latest, if newer ones set off meanwhile) are there.
+  async #sent() {
+    for (let p = this.#sending; ; p = this.#sending) {
+      await p;
+      if (p === this.#sending) return;
+    }
+  }
+
   // Asked again after a run if the first request was lost to a worker restart.
   #loadVocabulary() {
     this.#client.call('vocabulary').then((v) => v && (this.vocabulary = v), () => {});
@@ -248,6 +268,7 @@ export class Playground {
   /// The share link's fragment for a state, made in the worker. The worker keeps the rules of the last
   /// run it was sent (its messages are handled in order), so they are not sent again.
   async encodeLink(state: SharedState): Promise<string | null> {
+    await this.#sent();
     if (this.#heldVersion === this.#rulesVersion && state.rules === this.scenario.rules) {
       const link = await this.#client.call('shareLink', { ...state, rules: '' }, this.#rulesVersion);
       // Null: a newer link was asked for meanwhile (not a reason to post the rules).
@@ -257,10 +278,22 @@ export class Playground {
     return typeof link === 'string' ? link : null;
   }
 
+  /// The scenario as a file (Download). With big rules the worker holds, its JSON is made there: 15 MB of
+  /// JSON is a long task on the page. Null when a newer download was asked for meanwhile.
+  async scenarioFile(scenario: Scenario): Promise<Blob | null> {
+    await this.#sent();
+    if (scenario.rules.length > BIG_RULES && this.#heldVersion === this.#rulesVersion && scenario.rules === this.scenario.rules) {
+      const file = await this.#client.call('scenarioFile', { ...scenario, rules: '' }, this.#rulesVersion);
+      if (file === null || file instanceof Blob) return file;
+    }
+    return new Blob([scenarioFileText(scenario)], { type: 'application/json' });
+  }
+
   /// The worker's store for work too big for localStorage (persistence.ts); as for links, the rules of
   /// the last run are not sent again.
   readonly workStore: BigStore = {
     save: async (state) => {
+      await this.#sent();
       if (this.#heldVersion === this.#rulesVersion && state.rules === this.scenario.rules) {
         const kept = await this.#client.call('saveWork', { ...state, rules: '' }, this.#rulesVersion);
         // Null: a newer save superseded this one (not a reason to post the rules); false: not held.
@@ -269,10 +302,19 @@ export class Playground {
       return this.#client.call('saveWork', state);
     },
     load: async () => {
-      const id = ++this.#ids;
-      const state = await this.#client.call('loadWork', id);
-      if (state) this.#reopened = { id, rules: state.rules };
-      return state;
+      // Big rules stay in the worker, which runs them by id, and come to the page in parts; read again
+      // from the store if the worker lost them meanwhile (a restart).
+      for (let tries = 0; tries < 2; tries++) {
+        const id = ++this.#ids;
+        const got = await this.#client.call('loadWork', id, RULES_PART);
+        if (!got) return null;
+        const { rulesLength, ...state } = got;
+        const rules = rulesLength === undefined ? state.rules : await this.#client.readRules(id, rulesLength);
+        if (rules === null) continue;
+        this.#reopened = { id, rules };
+        return { ...state, rules };
+      }
+      return null;
     },
     clear: () => this.#client.call('clearWork'),
   };
