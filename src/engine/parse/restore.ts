@@ -3,7 +3,7 @@ import { ParseError } from '../model/span';
 import type { TableName } from '../model/ruleset';
 import type { RulesetBuilder } from './builder';
 import { parseTable, runCommand, type CommandContext } from './command';
-import { spanOf, tokenize, tokenizeIn, Words, type SourceLine } from './tokens';
+import { LineSpan, spanOf, tokenize, tokenizeIn, Words, type SourceLine } from './tokens';
 
 export interface Sink {
   error(e: ParseError): void;
@@ -15,8 +15,10 @@ export interface Sink {
 export function parseRestore(whole: string, b: RulesetBuilder, sink: Sink): void {
   let table: TableName | null = null;
   let opened: SourceLine | null = null;
-  let lastText: SourceLine | null = null;
-  let src: SourceLine = new DumpLine(whole, 0, 0, 0);
+  /// The last line with text, for the message about a missing COMMIT.
+  let lastLine = 0;
+  // One line object for every line: what is read from it (spans, errors) is made while it is the line.
+  const src = new DumpLine(whole);
   const words = new Words();
   // One context for every line (this loop runs once per rule of 100k-rule dumps).
   const ctx: CommandContext & { line: SourceLine | null } = {
@@ -26,13 +28,13 @@ export function parseRestore(whole: string, b: RulesetBuilder, sink: Sink): void
   for (let offset = 0, line = 1; offset <= whole.length; line++) {
     let end = whole.indexOf('\n', offset);
     if (end < 0) end = whole.length;
-    src = new DumpLine(whole, line, offset, end);
+    src.at(line, offset, end);
     const from = offset;
     offset = end + 1;
     try {
       // Rule lines (most of a dump) start, after blanks, with `-` or `[`: they are read in place.
       if (table && startsRule(whole, from, end)) {
-        lastText = src;
+        lastLine = line;
         const tokens = tokenizeIn(whole, from, end, src, words);
         let first = 0;
         let counters = null;
@@ -47,16 +49,23 @@ export function parseRestore(whole: string, b: RulesetBuilder, sink: Sink): void
         runCommand(tokens, ctx, first);
         continue;
       }
+      // `:CHAIN POLICY [p:b]`, the other lines of a big dump, without a regular expression.
+      if (table && whole.charCodeAt(from) === 58 /* : */ && declaration(whole, from, end, DECL)) {
+        lastLine = line;
+        const counters = DECL.packets < 0 ? null : { packets: DECL.packets, bytes: DECL.bytes };
+        b.declare(table, whole.slice(from + 1, DECL.nameEnd), whole.slice(DECL.policyFrom, DECL.policyEnd), counters, new LineSpan(line, from, from, DECL.end));
+        continue;
+      }
       const full = src.text;
       const text = full.trim();
-      if (text !== '') lastText = src;
+      if (text !== '') lastLine = line;
       if (text === '' || text.startsWith('#')) continue;
       const start = full.indexOf(text[0]);
       if (text.startsWith('*')) {
         if (table) throw new ParseError(`Bad argument \`${text}': the *${table} section above has no COMMIT`, spanOf(src, start, start + text.length));
         const name = text.slice(1).trim();
         table = parseTable({ text: name, span: spanOf(src, start + 1, start + text.length) });
-        opened = src;
+        opened = { text: full, line, offset: from };
         b.reset(table);
         continue;
       }
@@ -89,18 +98,78 @@ export function parseRestore(whole: string, b: RulesetBuilder, sink: Sink): void
     }
   }
   if (table && opened) {
-    const last = lastText ?? src;
-    sink.error(new ParseError(`COMMIT expected at line ${last.line}: the *${table} section is never committed, so iptables-restore loads none of it`, spanOf(opened, 0, opened.text.length)));
+    sink.error(new ParseError(`COMMIT expected at line ${lastLine || src.line}: the *${table} section is never committed, so iptables-restore loads none of it`, spanOf(opened, 0, opened.text.length)));
   }
 }
 
 /// A line of a dump: its text is cut from the whole only when asked for (errors, notes, lines that are
 /// not rules).
 class DumpLine implements SourceLine {
-  constructor(private readonly whole: string, readonly line: number, readonly offset: number, private readonly end: number) {}
+  line = 0;
+  offset = 0;
+  private end = 0;
+  constructor(private readonly whole: string) {}
+  at(line: number, offset: number, end: number): void {
+    this.line = line;
+    this.offset = offset;
+    this.end = end;
+  }
   get text(): string {
     return this.whole.slice(this.offset, this.end);
   }
+}
+
+/// What `declaration` read: offsets in the whole text, counters -1 when the line gives none.
+interface Declaration {
+  nameEnd: number;
+  policyFrom: number;
+  policyEnd: number;
+  packets: number;
+  bytes: number;
+  /// The end of the line's text, blanks after it left out.
+  end: number;
+}
+const DECL: Declaration = { nameEnd: 0, policyFrom: 0, policyEnd: 0, packets: -1, bytes: -1, end: 0 };
+
+/// Reads s[from, to) as `:NAME POLICY` with an optional ` [p:b]` into `d`, when the line is only that,
+/// in printable ASCII with spaces or tabs between words (what iptables-save writes). Anything else is
+/// left to the general way, which reads it or says what is wrong with it.
+function declaration(s: string, from: number, to: number, d: Declaration): boolean {
+  let i = from + 1;
+  const word = () => {
+    const start = i;
+    while (i < to) {
+      const c = s.charCodeAt(i);
+      if (c <= 32 || c >= 127) break;
+      i++;
+    }
+    return i > start;
+  };
+  const blanks = () => {
+    const start = i;
+    while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+    return i > start;
+  };
+  if (!word()) return false;
+  d.nameEnd = i;
+  if (!blanks()) return false;
+  d.policyFrom = i;
+  if (!word()) return false;
+  d.policyEnd = d.end = i;
+  d.packets = d.bytes = -1;
+  blanks();
+  if (i < to && s.charCodeAt(i) === 91 /* [ */) {
+    if (i === d.policyEnd) return false;
+    const m = /^\[(\d+):(\d+)\]/.exec(s.slice(i, to));
+    if (!m) return false;
+    d.packets = Number(m[1]);
+    d.bytes = Number(m[2]);
+    i += m[0].length;
+    d.end = i;
+    blanks();
+  }
+  if (i < to && s.charCodeAt(i) === 13) i++;
+  return i === to;
 }
 
 /// Whether the first non-blank character of s[from, to) (as String.prototype.trim sees blanks) is `-` or `[`.
