@@ -94,6 +94,8 @@ class RuleSpecParser {
   private ipv6Only = false;
   private readonly matches: ModuleSlot[] = [];
   private readonly made: MatchUse[] = [];
+  private readonly slots: ModuleSlot[] = [];
+  private nSlots = 0;
   private nMatches = 0;
   private target: TargetUse = NO_TARGET;
   private targetSlot: ModuleSlot | null = null;
@@ -120,7 +122,7 @@ class RuleSpecParser {
     this.iif = this.oif = null;
     this.proto = 0;
     this.fragment = null;
-    this.nMatches = this.nClauses = this.seen = 0;
+    this.nMatches = this.nClauses = this.seen = this.nSlots = 0;
     this.target = NO_TARGET;
     this.targetSlot = null;
     this.targetFrom = this.targetTo = -1;
@@ -135,6 +137,20 @@ class RuleSpecParser {
     clauses[n + 1] = a.src.offset + a.start;
     clauses[n + 2] = a.src.offset + b.end;
     this.nClauses = n + 3;
+  }
+
+  /// A module's slot for this rule, from the parser's pool (an unused one is only left for the next rule).
+  private slot(module: Module, first: Token, last: Token, implicit: boolean): ModuleSlot {
+    let s = this.slots[this.nSlots];
+    if (s) {
+      s.module = module;
+      s.parsed = {};
+      s.first = first;
+      s.last = last;
+      s.implicit = implicit;
+    } else this.slots.push((s = { module, parsed: {}, first, last, implicit }));
+    this.nSlots++;
+    return s;
   }
 
   private addMatch(slot: ModuleSlot): void {
@@ -246,7 +262,7 @@ class RuleSpecParser {
         const arg = this.next(tok, 'match name');
         const m = findMatch(arg.text);
         if (!m) throw new ParseError(`Couldn't load match \`${arg.text}': No such file or directory`, arg.span);
-        this.addMatch({ module: m, parsed: {}, first: tok, last: arg, implicit: false });
+        this.addMatch(this.slot(m, tok, arg, false));
         return;
       }
       case 'jump':
@@ -262,7 +278,7 @@ class RuleSpecParser {
         else {
           const t = findTarget(name);
           if (t) {
-            this.targetSlot = { module: t, parsed: {}, first: tok, last: arg, implicit: false };
+            this.targetSlot = this.slot(t, tok, arg, false);
             // Made in finish, with its options.
             this.target = NO_TARGET;
           } else this.target = this.jumpTo(name, false);
@@ -309,7 +325,7 @@ class RuleSpecParser {
     if (!found && this.protoSeen && !this.protoInv) {
       const implicit = findMatch(protocolModule(this.proto));
       if (implicit && !this.uses(implicit)) {
-        const slot: ModuleSlot = { module: implicit, parsed: {}, first: tok, last: tok, implicit: true };
+        const slot = this.slot(implicit, tok, tok, true);
         found = this.findIn(slot, text);
         if (found) this.addMatch(slot);
       }
