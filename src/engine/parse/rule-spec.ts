@@ -95,6 +95,7 @@ class RuleSpecParser {
   private readonly matches: ModuleSlot[] = [];
   private readonly made: MatchUse[] = [];
   private readonly slots: ModuleSlot[] = [];
+  private readonly hdr: RuleHeader = { table: 'filter', chain: '', proto: 0, protoInv: false, hooks: [] };
   private nSlots = 0;
   private nMatches = 0;
   private target: TargetUse = NO_TARGET;
@@ -392,7 +393,13 @@ class RuleSpecParser {
 
   private finish(): Rule[] {
     const { input } = this;
-    const hdr: RuleHeader = { table: input.table, chain: input.chain, proto: this.proto, protoInv: this.protoInv, hooks: input.hooks };
+    // What the modules' finalize checks the rule against (they read it, never keep it).
+    const hdr = this.hdr;
+    hdr.table = input.table;
+    hdr.chain = input.chain;
+    hdr.proto = this.proto;
+    hdr.protoInv = this.protoInv;
+    hdr.hooks = input.hooks;
     // The store's record of the rule: its span, its target's, its clauses, then each match's span.
     const { spans, span } = input;
     const nc = this.nClauses, nm = this.nMatches;
