@@ -236,12 +236,12 @@ export class RulesetBuilder {
 /// exist (or to a built-in one) is reported, and so is each back edge, a loop, at the rule that closes
 /// it. Those rules are removed, as they are found.
 function checkJumps(t: Table, errors: (e: ParseError) => void): void {
-  const state = new Map<Chain, 1 | 2>();
+  // Chains walked to the end; those being walked are on the stack (a few: the depth of the jumps).
+  const done = new Set<Chain>();
   const stack: Chain[] = [];
   let seen: TargetUse | null = null;
   let seenChain: Chain | undefined;
   const visit = (c: Chain) => {
-    state.set(c, 1);
     stack.push(c);
     // By index: a rule is removed as it is found (only this call removes rules of c).
     for (let i = 0; i < c.rules.length; i++) {
@@ -258,17 +258,18 @@ function checkJumps(t: Table, errors: (e: ParseError) => void): void {
         c.rules.splice(i--, 1);
         continue;
       }
-      const s = state.get(to);
-      if (s === 1) {
-        const path = [...stack.slice(stack.indexOf(to)), to].map((x) => x.name);
+      if (done.has(to)) continue;
+      const at = stack.indexOf(to);
+      if (at >= 0) {
+        const path = [...stack.slice(at), to].map((x) => x.name);
         errors(new ParseError(`jump loop: ${path.join(' -> ')} (the kernel refuses it: Too many links)`, rule.targetSpan ?? rule.span));
         c.rules.splice(i--, 1);
-      } else if (s === undefined) visit(to);
+      } else visit(to);
     }
     stack.pop();
-    state.set(c, 2);
+    done.add(c);
   };
-  for (const c of t.chains.values()) if (!state.has(c)) visit(c);
+  for (const c of t.chains.values()) if (!done.has(c)) visit(c);
 }
 
 /// A copy of `s` holding its own characters. A name cut from a dump is a slice of the whole text, and V8
