@@ -47,6 +47,21 @@ export interface LoadOptions {
   spec?: (at: { end: number }) => Omit<TransactionSpec, 'changes'>;
 }
 
+// A text that came in parts (reopened work read back from the worker, client.readRules), until the
+// editor loads it: its document is built from the parts, and the text itself is never read, which for a
+// string made by `+` of the parts (a rope) means it is never flattened into one 15 MB copy on the page.
+let inParts: { text: string; parts: readonly string[]; done: () => void } | null = null;
+
+/// Says that `text` is `parts` concatenated, for the next `loadText` of it. Resolves once that load is
+/// over (or another has taken its place), or after `wait` ms without one.
+export function textInParts(text: string, parts: readonly string[], wait = 5000): Promise<void> {
+  inParts?.done();
+  return new Promise((done) => {
+    inParts = { text, parts, done };
+    setTimeout(done, wait);
+  });
+}
+
 // Documents that are exactly a text loaded whole: reading them back (to hand them to the engine) need
 // not copy 15 MB out of the document's tree again.
 const known = new WeakMap<Text, string>();
@@ -73,7 +88,9 @@ export async function loadText(view: EditorView, text: string, opts: LoadOptions
   }
   // Where the text goes, kept in step with edits made while it is built (someone typing above it).
   const range: Insertion = { from: opts.from ?? 0, to: opts.to ?? view.state.doc.length };
-  const whole = range.from === 0 && range.to === view.state.doc.length && !text.includes('\r');
+  const whole = range.from === 0 && range.to === view.state.doc.length;
+  // Says the text given in parts is in (or that it is not coming).
+  let loaded: (() => void) | undefined;
   let set = running.get(view);
   if (!set) running.set(view, (set = new Set()));
   set.add(range);
@@ -81,29 +98,55 @@ export async function loadText(view: EditorView, text: string, opts: LoadOptions
     // Not in the task that asked (a paste event): it has done enough.
     await nextTask();
     let doc: Text | null = null;
-    let at = 0;
-    while (at <= text.length) {
-      if (stale()) return false;
-      const started = performance.now();
-      // Whole lines, a slice at a time, until this task's budget is spent. Each next slice starts with an
-      // empty line: appended where the last one ended, that is the line break between them.
-      do {
-        let nl = text.indexOf('\n', Math.min(at + SLICE, text.length));
-        if (nl < 0) nl = text.length;
-        const end = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        const lines = text.slice(at, end).split(/\r\n?|\n/);
-        if (doc) lines.unshift('');
-        doc = doc ? doc.append(Text.of(lines)) : Text.of(lines);
-        at = nl + 1;
-      } while (at <= text.length && performance.now() - started < BUDGET_MS);
-      await nextTask();
+    let cr = false;
+    // The end of the previous part's last line, which the next part continues.
+    let carry = '';
+    // (The same string, not a copy: a comparison of references.)
+    const parts = inParts?.text.length === text.length && inParts.text === text ? inParts.parts : [text];
+    loaded = inParts?.done;
+    inParts = null;
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p];
+      const last = p === parts.length - 1;
+      cr ||= part.includes('\r');
+      let at = 0;
+      // The last part goes to its end and one past it (the text's last line, empty after a final newline).
+      const more = () => (last ? at <= part.length : at < part.length);
+      while (more()) {
+        if (stale()) return false;
+        const started = performance.now();
+        // Whole lines, a slice at a time, until this task's budget is spent. Each next slice starts with an
+        // empty line: appended where the last one ended, that is the line break between them.
+        do {
+          let nl = part.indexOf('\n', Math.min(at + SLICE, part.length));
+          if (nl < 0) {
+            // The part ends inside a line: the next part has its end (the last part ends the text).
+            if (!last) {
+              carry += part.slice(at);
+              at = part.length;
+              break;
+            }
+            nl = part.length;
+          }
+          let chunk = carry + part.slice(at, nl);
+          carry = '';
+          // A CRLF's CR (its LF ends the slice).
+          if (chunk.charCodeAt(chunk.length - 1) === 13 && nl < part.length) chunk = chunk.slice(0, -1);
+          const lines = chunk.split(/\r\n?|\n/);
+          if (doc) lines.unshift('');
+          doc = doc ? doc.append(Text.of(lines)) : Text.of(lines);
+          at = nl + 1;
+        } while (more() && performance.now() - started < BUDGET_MS);
+        await nextTask();
+      }
     }
     if (stale() || !doc) return false;
     view.dispatch({ ...opts.spec?.({ end: range.from + doc.length }), changes: { from: range.from, to: range.to, insert: doc } });
-    if (whole && view.state.doc.length === text.length) known.set(view.state.doc, text);
+    if (whole && !cr && view.state.doc.length === text.length) known.set(view.state.doc, text);
     return true;
   } finally {
     set.delete(range);
+    loaded?.();
   }
 }
 

@@ -95,17 +95,19 @@ export class EngineClient {
   }
 
   /// Reads a text the worker holds as `id`, `length` characters long, a part per message (api.heldSlice);
-  /// null when the worker no longer has it.
-  async readRules(id: number, length: number): Promise<string | null> {
+  /// null when the worker no longer has it. The parts come with the text made of them by `+`, a rope that
+  /// costs nothing until something reads its characters: joining them (a flat copy of the whole) was a
+  /// long task, and the editor builds its document from the parts.
+  async readRules(id: number, length: number): Promise<{ text: string; parts: string[] } | null> {
     const parts: string[] = [];
+    let text = '';
     for (let at = 0; at < length; at += RULES_PART) {
       const part = await this.call('heldSlice', id, at, Math.min(length, at + RULES_PART));
       if (part === null) return null;
       parts.push(part);
+      text += part;
     }
-    // A task of its own for the join (a copy of the whole).
-    await nextTask();
-    return parts.join('');
+    return { text, parts };
   }
 
   dispose() {

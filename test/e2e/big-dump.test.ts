@@ -134,6 +134,12 @@ describe.skipIf(!hasChromium)('a big dump in Chromium', () => {
     expect(await posts(page)).toEqual([]);
     expect(JSON.parse(await download(page)).rules).toBe(big);
     expect(await posts(page)).toEqual([]);
+    // The editor's document, built from the parts it was read back in (lines cut between two parts joined
+    // again): edited at its end, the editor's text is the dump and the edit.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('# end');
+    expect(JSON.parse(await download(page)).rules).toBe(big + '# end');
     expect(problems).toEqual([]);
     await page.context().close();
   }, 180_000);

@@ -9,6 +9,7 @@ import { buildFrames, stepAtOrBefore, type Frame } from '../diagram/frames';
 import { DEFAULT_EXAMPLE, findExample, type Example } from '../examples';
 import { Playback } from './playback.svelte';
 import { BIG_RULES, type BigStore } from './persistence';
+import { textInParts } from '../big-text';
 
 export type View = 'steps' | 'verdicts' | 'listing' | 'save' | 'nft';
 export const VIEWS: readonly View[] = ['steps', 'verdicts', 'listing', 'save', 'nft'];
@@ -62,6 +63,8 @@ export class Playground {
   #heldVersion = -1;
   // Work reopened through the engine worker, which holds its rules by this id.
   #reopened: { id: number; rules: string } | null = null;
+  // Reopened big rules the editor is loading: their run waits for it.
+  #editorLoad: { id: number; loaded: Promise<void> } | null = null;
   // Big rules on their way to the engine worker in parts: a link or a save by id waits for them.
   #sending: Promise<unknown> = Promise.resolve();
   #runs = 0;
@@ -220,6 +223,11 @@ export class Playground {
       const scenario = this.scenario;
       const mine = ++this.#runs;
       const stale = () => mine !== this.#runs;
+      if (this.#editorLoad?.id === version) {
+        await this.#editorLoad.loaded;
+        this.#editorLoad = null;
+        if (stale()) return;
+      }
       // Rules the worker holds are not posted again (a packet edited beside 15 MB of rules); big ones go
       // in parts (client.sendRules), then run by id.
       const big = scenario.rules.length > RULES_PART;
@@ -309,10 +317,13 @@ export class Playground {
         const got = await this.#client.call('loadWork', id, RULES_PART);
         if (!got) return null;
         const { rulesLength, ...state } = got;
-        const rules = rulesLength === undefined ? state.rules : await this.#client.readRules(id, rulesLength);
-        if (rules === null) continue;
-        this.#reopened = { id, rules };
-        return { ...state, rules };
+        const read = rulesLength === undefined ? { text: state.rules, parts: null } : await this.#client.readRules(id, rulesLength);
+        if (read === null) continue;
+        this.#reopened = { id, rules: read.text };
+        // The editor builds its document from the parts (big-text.ts); the run waits until it has: the
+        // worker parsing 15 MB meanwhile takes the CPU the page needs, and the listing comes that much later.
+        if (read.parts) this.#editorLoad = { id, loaded: textInParts(read.text, read.parts) };
+        return { ...state, rules: read.text };
       }
       return null;
     },
