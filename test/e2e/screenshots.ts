@@ -15,6 +15,7 @@ try {
     { name: 'playground-gallery', width: 1280, height: 800, scheme: 'light', gallery: true },
     { name: 'playground-nft', width: 1280, height: 800, scheme: 'light', nft: true },
     { name: 'playground-nft-phone', width: 390, height: 844, scheme: 'light', nft: true, full: true },
+    { name: 'playground-nft-explain', width: 1280, height: 800, scheme: 'light', explain: true },
     { name: 'playground-chains', width: 1280, height: 800, scheme: 'light', chains: true },
     { name: 'playground-chains-phone', width: 390, height: 844, scheme: 'light', chains: true },
   ] as const;
@@ -32,6 +33,18 @@ try {
       await page.getByRole('tab', { name: 'nftables' }).click();
       await page.locator('.nft [data-out].mapped').first().hover();
       await page.getByRole('tab', { name: 'nftables' }).scrollIntoViewIfNeeded();
+    }
+    if ('explain' in s) {
+      // The payment gateway's translation: the first packet's nft step opened, with the rules passed over.
+      await page.getByRole('button', { name: 'Examples…' }).click();
+      await page.locator('.gallery [data-example="payment-gateway"]').click();
+      await page.getByRole('tab', { name: 'nftables' }).click();
+      const ask = page.locator('.nft-sim .ask button');
+      if (await ask.count()) await ask.click();
+      await page.locator('.nft-sim tbody button.why').first().click();
+      await page.locator('.nft-sim tr.opened').first().waitFor();
+      await page.waitForTimeout(1000);
+      await page.locator('.nft-sim tr.opened').scrollIntoViewIfNeeded();
     }
     if ('chains' in s) {
       // The kube-proxy example's first packet at its DNAT, three user chains deep.
