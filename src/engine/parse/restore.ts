@@ -10,6 +10,10 @@ export interface Sink {
   info(message: string, line: SourceLine): void;
 }
 
+/// One word store for every dump: optimized code may hold on to the object it was made with, and a
+/// collection that frees that object throws the code away (V8: "deoptimizing ... weak objects").
+const WORDS = new Words();
+
 /// Reads the dump a line at a time: a line's text and words are dropped as soon as it is parsed, so a big
 /// dump's millions of words never outlive their line.
 export function parseRestore(whole: string, b: RulesetBuilder, sink: Sink): void {
@@ -19,7 +23,7 @@ export function parseRestore(whole: string, b: RulesetBuilder, sink: Sink): void
   let lastLine = 0;
   // One line object for every line: what is read from it (spans, errors) is made while it is the line.
   const src = new DumpLine(whole);
-  const words = new Words();
+  const words = WORDS.reset();
   // One context for every line (this loop runs once per rule of 100k-rule dumps).
   const ctx: CommandContext & { line: SourceLine | null } = {
     builder: b, table: 'filter', allowTable: false, counters: null, line: null,

@@ -75,6 +75,18 @@ export class Words {
 
   private n = 0;
 
+  /// Empties the store for another text: its words, and the tokens' lines, hold on to the text they came
+  /// from.
+  reset(): this {
+    this.cache.fill(undefined);
+    for (const t of this.pool) {
+      t.text = '';
+      t.src = NO_LINE;
+    }
+    this.n = 0;
+    return this;
+  }
+
   /// Starts a line: the tokens of the previous one are given back.
   begin(): Token[] {
     this.n = 0;
@@ -123,6 +135,7 @@ export class Words {
 /// Small: a slot is read at random once per word, and 1024 of them (57 KB of characters) can stay in the
 /// processor's cache next to the model being built. 28 characters is the longest chain name.
 const CACHE_SIZE = 1024;
+const NO_LINE: SourceLine = { text: '', line: 0, offset: 0 };
 const MAX_CACHED = 28;
 
 export function tokenize(src: SourceLine, words?: Words): Token[] {
