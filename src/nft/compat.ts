@@ -12,10 +12,14 @@ import { TextOut } from './text-out';
 import type { Span } from '../engine/model/span';
 import type { Difference, TranslateOptions, Translation, Untranslated } from './translate';
 
+/// One text store for every translation: optimized code holds on to the store it was made with, and a
+/// collection that frees such a store throws that code away (V8 --trace-deopt: "weak objects").
+const OUT = new TextOut();
+
 export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
   const facts = new RulesetFacts(rs);
   const isDump = opts.source === undefined || /^\s*\*[a-z]+\s*$/m.test(opts.source);
-  const out = new TextOut();
+  const out = OUT.reset();
   const untranslated: Untranslated[] = [];
   const differences: Difference[] = [];
   let rules = 0;

@@ -12,8 +12,13 @@ import { writtenArgs } from './source';
 import { TextOut } from './text-out';
 import type { TranslateOptions, Translation, Untranslated } from './translate';
 
+/// One text store each for every translation: optimized code holds on to the stores it was made with, and
+/// a collection that frees such a store throws that code away (V8 --trace-deopt: "weak objects").
+const OUT = new TextOut();
+const CHAIN_OUT = new TextOut();
+
 export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation {
-  const out = new TextOut();
+  const out = OUT.reset();
   out.push('# Translated by nfplay translate (idiomatic nftables)');
   const untranslated: Untranslated[] = [];
   let rules = 0;
@@ -63,7 +68,7 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
     // Each chain's text is made in the order its rules were parsed (see rule-order.ts) and written in
     // order: `written` holds where it starts and ends in `chainOut`.
     const written = new Float64Array(2 * inOrder.length);
-    const chainOut = new TextOut();
+    const chainOut = CHAIN_OUT.reset();
     // Untranslated rules are listed in chain order, whatever order they were translated in.
     const bad: { at: number; u: Untranslated }[] = [];
     const write = (at: number) => {

@@ -15,6 +15,16 @@ export class TextOut {
   private flushed = 0;
   private pending = 0;
 
+  /// Empties it for another text (the pieces of the last block would keep their strings alive).
+  reset(): this {
+    this.parts.fill('');
+    this.n = 0;
+    this.blocks.length = 0;
+    this.starts.length = 0;
+    this.flushed = this.pending = 0;
+    return this;
+  }
+
   /// A whole line.
   push(line: string): void {
     this.add(line);
