@@ -5,7 +5,7 @@ import { BUILTIN_CHAINS, type Chain, type Hook, type Rule, type Ruleset, type Ta
 import { baseChain, tablesInSourceOrder } from './chains';
 import { AFTER_CONNTRACK, RulesetFacts, afterConntrackNote } from './facts';
 import { chainNames, declaredName } from './names';
-import { translateRule, type RuleEnv, type RuleParts } from './rule';
+import { endTranslation, translateRule, type RuleEnv, type RuleParts } from './rule';
 import { chainsByLine, parseOrder } from './rule-order';
 import { NO_POSITION, NOT_REPLACED, insertPositions, placesRules, replacedRules, writtenArgs } from './source';
 import { TextOut } from './text-out';
@@ -127,6 +127,7 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
     }
   }
   if (isDump) out.push('# Completed by nfplay');
+  endTranslation();
   return { text: out.text(), untranslated, differences, rules };
 }
 

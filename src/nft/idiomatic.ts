@@ -6,7 +6,7 @@ import { baseChain, symbolicPriority, tablesInSourceOrder } from './chains';
 import { foldChain, type Line } from './fold';
 import { AFTER_CONNTRACK, RulesetFacts, afterConntrackNote } from './facts';
 import { chainNames, declaredName, validChainName } from './names';
-import { translateRule, type RuleEnv } from './rule';
+import { endTranslation, translateRule, type RuleEnv } from './rule';
 import { orderBy } from './rule-order';
 import { writtenArgs } from './source';
 import { TextOut } from './text-out';
@@ -120,6 +120,7 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
     for (let i = 0; i < inOrder.length; i++) out.pushText(chainOut.slice(written[2 * i], written[2 * i + 1]));
     out.push('}');
   }
+  endTranslation();
   return { text: out.text(), untranslated, differences: [], rules };
 }
 

@@ -35,17 +35,17 @@ export interface RuleEnv {
   declare: XlateContext['declare'];
   ipset: XlateContext['ipset'];
   facts: RulesetFacts;
-  /// Made by translateRule on first use.
-  ctx?: RuleContext;
 }
 
-/// The context modules see, one per writer, pointed at each rule in turn (modules use it synchronously).
+/// The context modules see, pointed at each rule in turn (modules use it synchronously). One for every
+/// translation: optimized code holds on to the object it was made with, and a collection that frees it
+/// throws that code away (V8 --trace-deopt: "weak objects").
 class RuleContext implements XlateContext {
   table: TableName = 'filter';
   chain = '';
   proto = 0;
   protoInv = false;
-  constructor(private readonly env: RuleEnv) {}
+  env: RuleEnv = NO_ENV;
   get flavour() {
     return this.env.flavour;
   }
@@ -83,6 +83,15 @@ function addr(kw: 'ip saddr' | 'ip daddr', c: Cidr | null, inv: boolean): string
   if (p < 0) return `${kw} & ${formatIPv4(c.mask)} ${inv ? '!=' : '=='} ${formatIPv4(c.addr)}`;
   const head = kw === 'ip saddr' ? (inv ? 'ip saddr != ' : 'ip saddr ') : inv ? 'ip daddr != ' : 'ip daddr ';
   return p === 32 ? head + formatIPv4(c.addr) : head + formatIPv4(c.addr) + SLASH[p];
+}
+
+/// No translation's environment: set between translations, so that the context keeps no ruleset alive.
+const NO_ENV = {} as RuleEnv;
+const CTX = new RuleContext();
+
+/// The context lets go of a translation's environment (and through it, its ruleset).
+export function endTranslation(): void {
+  CTX.env = NO_ENV;
 }
 
 /// Targets after which no later rule sees the packet (the fold in fold.ts relies on it).
@@ -133,7 +142,8 @@ function withNote(notes: string[], note: string): string[] {
 }
 
 export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
-  const ctx = (env.ctx ??= new RuleContext(env));
+  const ctx = CTX;
+  ctx.env = env;
   ctx.table = r.table;
   ctx.chain = r.chain;
   ctx.proto = r.proto;
