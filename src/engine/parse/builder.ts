@@ -22,8 +22,10 @@ export class RulesetBuilder {
   /// The latest jump target made: the next rule that jumps there shares it (KUBE-MARK-MASQ in every
   /// KUBE-SEP chain of a kube-proxy dump).
   readonly recent: { jump: JumpTarget | null } = { jump: null };
-  /// The chain the latest rule command named: a dump gives each chain's rules one after the other.
-  private last: { table: TableName; chain: Chain } | null = null;
+  /// The chain the latest rule command named, and its table: a dump gives each chain's rules one after
+  /// the other.
+  private last: Chain | null = null;
+  private lastTable: TableName = 'filter';
 
   table(name: TableName): Table {
     let t = this.tables.get(name);
@@ -51,10 +53,11 @@ export class RulesetBuilder {
   /// The chain a command's word names (its span is made only for the error).
   chainOf(table: TableName, word: Token): Chain {
     const last = this.last;
-    if (last !== null && last.table === table && last.chain.name === word.text) return last.chain;
+    if (last !== null && this.lastTable === table && last.name === word.text) return last;
     const c = this.table(table).chains.get(word.text);
     if (!c) throw new ParseError(`Chain '${word.text}' does not exist`, word.span);
-    this.last = { table, chain: c };
+    this.last = c;
+    this.lastTable = table;
     return c;
   }
 

@@ -158,10 +158,7 @@ export function tokenizeIn(s: string, from: number, to: number, src: SourceLine,
     // Most words are plain (no quotes, no escapes): a slice of the line. One that starts with a digit is a
     // value (an address, a port, a number), read once and seldom met again: it skips the word cache.
     if (c >= 48 && c <= 57) {
-      while (++i < to) {
-        c = s.charCodeAt(i);
-        if (c <= SQUOTE ? c === SPACE || c === TAB || c === CR || c === DQUOTE || c === SQUOTE : c === BACKSLASH) break;
-      }
+      while (++i < to && !endsPlainWord((c = s.charCodeAt(i))));
       if (i === to || c === SPACE || c === TAB || c === CR) {
         if (words) words.token(s.slice(start, i), false, src, start - from, i - from);
         else out.push(new Token(s.slice(start, i), false, src, start - from, i - from));
@@ -170,11 +167,7 @@ export function tokenizeIn(s: string, from: number, to: number, src: SourceLine,
       i = start;
     }
     let hash = 0;
-    while (i < to) {
-      c = s.charCodeAt(i);
-      // The characters that end a plain word are all at most `'` (39) but the backslash: one test
-      // passes letters, digits and `-./:` (nearly every character of a dump).
-      if (c <= SQUOTE ? c === SPACE || c === TAB || c === CR || c === DQUOTE || c === SQUOTE : c === BACKSLASH) break;
+    while (i < to && !endsPlainWord((c = s.charCodeAt(i)))) {
       hash = (Math.imul(hash, 31) + c) | 0;
       i++;
     }
@@ -219,6 +212,12 @@ export function tokenizeIn(s: string, from: number, to: number, src: SourceLine,
   }
   words?.end();
   return out;
+}
+
+/// Whether `c` ends a plain word: a blank, a quote or a backslash. All but the backslash are at most `'`
+/// (39): one test passes letters, digits and `-./:` (nearly every character of a dump).
+function endsPlainWord(c: number): boolean {
+  return c <= SQUOTE ? c === SPACE || c === TAB || c === CR || c === DQUOTE || c === SQUOTE : c === BACKSLASH;
 }
 
 /// Source lines, joining shell continuations (a trailing backslash) into one logical line.
