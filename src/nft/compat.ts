@@ -33,7 +33,6 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
   for (const t of tables) {
     const byLine = chainsByLine(t);
     const rename = chainNames(t.chains, byLine);
-    const name = rename.size ? (c: string) => rename.get(c) ?? c : (c: string) => c;
     let declared: Map<string, string> | null = null;
     const moved = facts.moved(t.name);
     out.push(`add table ip ${t.name}`);
@@ -43,7 +42,7 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
     // for-of there makes an iterator result per step.
     for (let k = 0; k < chains.length; k++) {
       const c = chains[k];
-      if (rename.has(c.name)) out.push(`# nfplay: chain ${c.name} is called ${name(c.name)}: nft 1.0.6 cannot read that name`);
+      if (rename.has(c.name)) out.push(`# nfplay: chain ${c.name} is called ${renamed(rename, c.name)}: nft 1.0.6 cannot read that name`);
       if (c.builtin) {
         const b = baseChain(t.name, c.name as Hook);
         if (isDump && !c.span) out.push(`# nfplay: ${c.name} is declared though the dump has no :${c.name} line (iptables-restore creates it; nft needs it)`);
@@ -53,10 +52,10 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
         if (!isDump && c.policy !== 'ACCEPT') out.push(`# nfplay: the policy of iptables -P ${c.name} ${c.policy} (iptables-translate cannot translate -P)`);
         if (moved.has(c.name)) out.push(`# nfplay: ${afterConntrackNote(c.name)}`);
         const priority = moved.has(c.name) ? AFTER_CONNTRACK : b.priority;
-        out.push(`add chain ip ${t.name} ${name(c.name)} { type ${b.type} hook ${b.hook} priority ${priority}; policy ${(c.policy ?? 'ACCEPT').toLowerCase()}; }`);
+        out.push(`add chain ip ${t.name} ${renamed(rename, c.name)} { type ${b.type} hook ${b.hook} priority ${priority}; policy ${(c.policy ?? 'ACCEPT').toLowerCase()}; }`);
       } else {
         out.add(addChain);
-        out.add(name(c.name));
+        out.add(renamed(rename, c.name));
         out.end();
       }
     }
@@ -107,7 +106,7 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
       }
       if (placeNote) differences.push(difference((span ??= r.span), placeNote));
       const verb = position !== null && !moved ? insertRule : addRule;
-      const chain = name(r.chain);
+      const chain = renamed(rename, r.chain);
       let second: string | null = null;
       if (x.otherwise) {
         second = `the same matches again: ${x.otherwise} what the statement above let through (-j ${r.target.kind === 'module' ? r.target.module.name : ''} would have)`;
@@ -129,6 +128,12 @@ export function compatText(rs: Ruleset, opts: TranslateOptions): Translation {
   if (isDump) out.push('# Completed by nfplay');
   endTranslation();
   return { text: out.text(), untranslated, differences, rules };
+}
+
+/// A chain's name in the output. Not a closure made per table: optimized code that calls a closure is
+/// bound to it, and the next table's or translation's closure would throw that code away.
+function renamed(rename: Map<string, string>, chain: string): string {
+  return rename.size === 0 ? chain : (rename.get(chain) ?? chain);
 }
 
 function difference(at: Span, note: string): Difference {

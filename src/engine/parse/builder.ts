@@ -235,45 +235,89 @@ export class RulesetBuilder {
   }
 }
 
-/// One depth-first walk over the jumps, looking each target up once: a jump to a chain that does not
-/// exist (or to a built-in one) is reported, and so is each back edge, a loop, at the rule that closes
-/// it. Those rules are removed, as they are found.
+/// One depth-first walk over the jumps: a jump to a chain that does not exist (or to a built-in one) is
+/// reported, and so is each back edge, a loop, at the rule that closes it; those rules are removed. The
+/// walk runs on chain numbers, not on the chains: a big dump's rules lie in memory in the order they were
+/// read, and a walk that follows the jumps from object to object waits on memory at every step (90 ms
+/// for a 100k-rule kube-proxy dump, against a few ms for these two passes in reading order).
 function checkJumps(t: Table, errors: (e: ParseError) => void): void {
-  // Chains walked to the end; those being walked are on the stack (a few: the depth of the jumps).
-  const done = new Set<Chain>();
-  const stack: Chain[] = [];
+  const chains = [...t.chains.values()];
+  const number = new Map<string, number>();
+  for (let k = 0; k < chains.length; k++) number.set(chains[k].name, k);
+  // The jumps of chain k are edges first[k] .. first[k + 1] - 1: the chain jumped to (MISSING,
+  // BUILTIN) and the rule's place in its chain.
+  const first = new Int32Array(chains.length + 1);
+  const to: number[] = [];
+  const at: number[] = [];
   let seen: TargetUse | null = null;
-  let seenChain: Chain | undefined;
-  const visit = (c: Chain) => {
-    stack.push(c);
-    // By index: a rule is removed as it is found (only this call removes rules of c).
-    for (let i = 0; i < c.rules.length; i++) {
-      const rule = c.rules[i];
-      const target = rule.target;
+  let seenTo = MISSING;
+  for (let k = 0; k < chains.length; k++) {
+    first[k] = to.length;
+    const rules = chains[k].rules;
+    for (let i = 0; i < rules.length; i++) {
+      const target = rules[i].target;
       if (target.kind !== 'jump') continue;
       // Rules in a row that jump to the same chain often share their target: it is looked up once.
-      const to = target === seen ? seenChain : t.chains.get(target.chain);
-      seen = target;
-      seenChain = to;
-      if (!to || to.builtin) {
-        // iptables-restore --test lets a missing chain pass; loading into the kernel fails with these words.
-        errors(new ParseError(to ? `Can't jump to built-in chain ${to.name}` : `Chain '${target.chain}' does not exist (no chain or target of that name)`, rule.targetSpan ?? rule.span));
-        c.rules.splice(i--, 1);
+      if (target !== seen) {
+        const n = number.get(target.chain);
+        seen = target;
+        seenTo = n === undefined ? MISSING : chains[n].builtin ? BUILTIN : n;
+      }
+      to.push(seenTo);
+      at.push(i);
+    }
+  }
+  first[chains.length] = to.length;
+  // 0: not reached; WALKING: on the path; DONE: walked to the end.
+  const state = new Uint8Array(chains.length);
+  const path: number[] = [];
+  const next: number[] = [];
+  const removed: number[] = [];
+  const fail = (edge: number, message: string) => {
+    const rule = chains[path[path.length - 1]].rules[at[edge]];
+    errors(new ParseError(message, rule.targetSpan ?? rule.span));
+    removed.push(edge);
+  };
+  for (let root = 0; root < chains.length; root++) {
+    if (state[root] !== 0) continue;
+    state[root] = WALKING;
+    path.push(root);
+    next.push(first[root]);
+    while (path.length) {
+      const c = path[path.length - 1];
+      const e = next[next.length - 1]++;
+      if (e === first[c + 1]) {
+        state[c] = DONE;
+        path.pop();
+        next.pop();
         continue;
       }
-      if (done.has(to)) continue;
-      const at = stack.indexOf(to);
-      if (at >= 0) {
-        const path = [...stack.slice(at), to].map((x) => x.name);
-        errors(new ParseError(`jump loop: ${path.join(' -> ')} (the kernel refuses it: Too many links)`, rule.targetSpan ?? rule.span));
-        c.rules.splice(i--, 1);
-      } else visit(to);
+      const d = to[e];
+      if (d < 0) {
+        // iptables-restore --test lets a missing chain pass; loading into the kernel fails with these words.
+        const name = (chains[c].rules[at[e]].target as { chain: string }).chain;
+        fail(e, d === BUILTIN ? `Can't jump to built-in chain ${name}` : `Chain '${name}' does not exist (no chain or target of that name)`);
+      } else if (state[d] === WALKING) {
+        const names = [...path.slice(path.indexOf(d)), d].map((x) => chains[x].name);
+        fail(e, `jump loop: ${names.join(' -> ')} (the kernel refuses it: Too many links)`);
+      } else if (state[d] === 0) {
+        state[d] = WALKING;
+        path.push(d);
+        next.push(first[d]);
+      }
     }
-    stack.pop();
-    done.add(c);
-  };
-  for (const c of t.chains.values()) if (!done.has(c)) visit(c);
+  }
+  // Last first, so that the places of the others hold.
+  removed.sort((x, y) => y - x);
+  let c = chains.length - 1;
+  for (const e of removed) {
+    while (first[c] > e) c--;
+    chains[c].rules.splice(at[e], 1);
+  }
 }
+
+const MISSING = -1, BUILTIN = -2;
+const WALKING = 1, DONE = 2;
 
 /// A copy of `s` holding its own characters. A name cut from a dump is a slice of the whole text, and V8
 /// compares such slices several times slower than flat strings: sorting a big dump's chain names and
