@@ -6,7 +6,9 @@
 // Why the rules before an nft step did not match is asked for one step at a time (explainNftStep): the
 // last simulation is run again up to that packet, explaining only the walks that can hold the step. A
 // rerun from the start reaches the same state, and explaining runs nothing that keeps state (limits,
-// quotas, set updates: src/nft/sim/explain.ts), so the step it explains is the one the user saw.
+// quotas, set updates: src/nft/sim/explain.ts), so the step it explains is the one the user saw. A step
+// of a packet the host generated (a REJECT's reply, a TEE copy) is found the same way: it goes out while
+// its packet is sent, with a trace of its own.
 import { parseRuleset } from '../engine/parse/index';
 import { formatRuleSpec } from '../engine/print/save';
 import { ProgramRun, simulateRuleset } from '../engine/sim/simulate';
@@ -54,7 +56,19 @@ export interface Outcome {
   steps: SimStep[];
   /// Index into `steps` of the step that settled the fate: the last terminating verdict (null: no step).
   decided: number | null;
-  generated: { what: string; fate: Fate; out: string | null; final: Header | null; steps: SimStep[] }[];
+  /// What the host sent because of it (a REJECT's reply, a TEE copy), each with its own steps; its steps
+  /// are explained as `{ packet, generated: k, step }`.
+  generated: GeneratedOutcome[];
+}
+
+export interface GeneratedOutcome {
+  what: string;
+  fate: Fate;
+  out: string | null;
+  final: Header | null;
+  steps: SimStep[];
+  /// As Outcome's: the step that settled this packet's fate.
+  decided: number | null;
 }
 
 export interface PacketComparison {
@@ -105,7 +119,10 @@ function outcome<T extends string>(p: PacketResult<T>, step: (s: TraceStep<T>) =
   const steps = p.trace.map(step);
   return {
     fate: p.fate, out: p.out, final: p.final, ctState: p.ctState, ...(p.reason ? { reason: p.reason } : {}), steps, decided: decided(steps),
-    generated: (p.generated ?? []).map((g) => ({ what: g.what, fate: g.fate, out: g.out, final: g.final, steps: g.trace.map(step) })),
+    generated: (p.generated ?? []).map((g) => {
+      const steps = g.trace.map(step);
+      return { what: g.what, fate: g.fate, out: g.out, final: g.final, steps, decided: decided(steps) };
+    }),
   };
 }
 
@@ -220,9 +237,10 @@ export function explainNftStep(id: number, at: NftStepRef): NftStepExplanation |
   if (!last || last.id !== id) return { gone: true };
   const { scenario, ruleset, results } = last;
   const target = traceOf(results[at.packet], at.generated)?.[at.step];
-  if (!target) throw new Error(`no step ${at.step + 1} in packet ${at.packet + 1}`);
+  if (!target) throw new Error(`no step ${at.step + 1} in packet ${at.packet + 1}${at.generated === null ? '' : `'s generated packet ${at.generated + 1}`}`);
   // A fresh program (rules keep state) whose walks explain while the packet goes, in the step's hook and
   // table, up to the step: a walk's explanations go to the steps it pushes, so only those walks need it.
+  // (For a generated packet's step, the packet's own walks there explain too: cheap, and read by no one.)
   const program = new NftProgram(ruleset);
   let sending = false;
   const explaining = (sink: WalkSink) => sending && sink.trace.length <= at.step;
