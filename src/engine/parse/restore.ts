@@ -139,41 +139,49 @@ const DECL: Declaration = { nameEnd: 0, policyFrom: 0, policyEnd: 0, packets: -1
 /// in printable ASCII with spaces or tabs between words (what iptables-save writes). Anything else is
 /// left to the general way, which reads it or says what is wrong with it.
 function declaration(s: string, from: number, to: number, d: Declaration): boolean {
-  let i = from + 1;
-  const word = () => {
-    const start = i;
-    while (i < to) {
-      const c = s.charCodeAt(i);
-      if (c <= 32 || c >= 127) break;
-      i++;
-    }
-    return i > start;
-  };
-  const blanks = () => {
-    const start = i;
-    while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
-    return i > start;
-  };
-  if (!word()) return false;
+  let i = wordEnd(s, from + 1, to);
+  if (i === from + 1) return false;
   d.nameEnd = i;
-  if (!blanks()) return false;
-  d.policyFrom = i;
-  if (!word()) return false;
-  d.policyEnd = d.end = i;
+  d.policyFrom = i = blanksEnd(s, i, to);
+  if (i === d.nameEnd) return false;
+  d.policyEnd = d.end = i = wordEnd(s, i, to);
+  if (i === d.policyFrom) return false;
   d.packets = d.bytes = -1;
-  blanks();
+  i = blanksEnd(s, i, to);
   if (i < to && s.charCodeAt(i) === 91 /* [ */) {
     if (i === d.policyEnd) return false;
-    const m = /^\[(\d+):(\d+)\]/.exec(s.slice(i, to));
-    if (!m) return false;
-    d.packets = Number(m[1]);
-    d.bytes = Number(m[2]);
-    i += m[0].length;
-    d.end = i;
-    blanks();
+    // [packets:bytes], digits only.
+    const p = i + 1, pEnd = digitsEnd(s, p, to);
+    if (pEnd === p || s.charCodeAt(pEnd) !== 58 /* : */) return false;
+    const b = pEnd + 1, bEnd = digitsEnd(s, b, to);
+    if (bEnd === b || s.charCodeAt(bEnd) !== 93 /* ] */) return false;
+    d.packets = Number(s.slice(p, pEnd));
+    d.bytes = Number(s.slice(b, bEnd));
+    d.end = bEnd + 1;
+    i = blanksEnd(s, d.end, to);
   }
   if (i < to && s.charCodeAt(i) === 13) i++;
   return i === to;
+}
+
+/// The end of the printable ASCII word at s[i] (i itself when there is none).
+function wordEnd(s: string, i: number, to: number): number {
+  while (i < to) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c >= 127) break;
+    i++;
+  }
+  return i;
+}
+
+function blanksEnd(s: string, i: number, to: number): number {
+  while (i < to && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+function digitsEnd(s: string, i: number, to: number): number {
+  while (i < to && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  return i;
 }
 
 /// Whether the first non-blank character of s[from, to) (as String.prototype.trim sees blanks) is `-` or `[`.
