@@ -21,6 +21,7 @@
 import { ruleHandles } from './handles';
 import { isShellScript, lineStarts, readShellScript, where } from './shell';
 import { NftSyntaxError, tokenizeNft, type NftToken } from './tokens';
+import { checkValue, expandPrefix, expandWord, IDENTIFIER, refusedAfter, Scopes, spreadSets } from './variables';
 
 export const FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'] as const;
 export type NftFamily = (typeof FAMILIES)[number];
@@ -78,6 +79,22 @@ const objectRank = (key: string) => (key.startsWith('set ') || key.startsWith('m
 const NO_RULE = 'Could not process rule: No such file or directory';
 /// nft's message where it looks a handle up in its own cache, with why that cannot work in one file.
 const NO_HANDLE = `${NO_RULE} (nft 1.0.6 looks the handle up in its cache, which knows no handle of a rule this file adds)`;
+const INCLUDE = 'nfplay cannot read included files: paste their contents in place of the include';
+/// Statements nft reads in every block (its common_block).
+const COMMON = new Set(['define', 'redefine', 'undefine', 'include']);
+/// Whether a text may use variables or includes at all (else the parser skips looking for them).
+const mayUseVariables = (text: string) => text.includes('$') || text.includes('define') || text.includes('include');
+const word = (t: NftToken | undefined, text: string) => !!t && !t.quoted && t.text === text;
+/// A token as a syntax error names it.
+const shown = (t: NftToken | undefined) => (!t ? 'end of file' : t.quoted ? `quoted string "${t.text}"` : t.text === '\n' ? 'newline' : `"${t.text}"`);
+
+/// A statement's words (words()), and the first error its variables made.
+interface Words {
+  words: string[];
+  at: NftToken | undefined;
+  tokens: NftToken[];
+  error?: NftSyntaxError;
+}
 
 /// A rule of a chain as the transaction sees it: deleted rules stay in place until the end (the kernel
 /// unlinks them at commit, and nft's cache keeps counting them for `index`).
@@ -109,8 +126,15 @@ class Parser {
   private txn = 0;
   /// nft keeps its own rule cache for this file (an `add`/`insert rule` with a place after the last replace).
   private ruleCache: boolean;
-  constructor(private toks: NftToken[]) {
+  /// The transaction's variables (variables.ts), and whether its text may use any.
+  private scopes = new Scopes();
+  private variables: boolean;
+  /// Where statements that fail on their own (a define, a rule with an unknown variable) report, the
+  /// rest of their block going on as nft goes on.
+  private diagnostics: NftDiagnostic[] = [];
+  constructor(private toks: NftToken[], variables = true) {
     this.ruleCache = needsRuleCache(toks);
+    this.variables = variables;
   }
 
   private peek(): NftToken | undefined {
@@ -122,6 +146,12 @@ class Parser {
     if (!t || (!t.quoted && (t.text === '\n' || t.text === ';' || t.text === '}' || t.text === '{')))
       throw this.error(`${what} expected`, t ?? this.toks[this.toks.length - 1]);
     this.i++;
+    return t;
+  }
+  /// A name (of a table, chain, set ...): nft takes no variable there.
+  private name(what: string): NftToken {
+    const t = this.next(what);
+    if (!t.quoted && t.text.startsWith('$')) throw this.error(`syntax error, unexpected '$', expecting string: a ${what} cannot be a variable`, t);
     return t;
   }
   private error(message: string, t: NftToken | undefined): NftSyntaxError {
@@ -143,11 +173,11 @@ class Parser {
   /// `FAMILY NAME`, the family defaulting to ip as nft does.
   private tableRef(): NftTable {
     let fam: NftFamily = 'ip';
-    const first = this.next('table name');
+    const first = this.name('table name');
     let name = first.text;
     if ((FAMILIES as readonly string[]).includes(first.text) && !first.quoted && this.peek() && !['{', '\n', ';'].includes(this.peek()!.text)) {
       fam = first.text as NftFamily;
-      name = this.next('table name').text;
+      name = this.name('table name').text;
     }
     const key = `${fam} ${name}`;
     let t = this.rs.tables.get(key);
@@ -161,8 +191,11 @@ class Parser {
     return c;
   }
 
-  /// The words up to the end of a statement (a newline, `;`, or the closing brace of its block).
-  private words(): { words: string[]; at: NftToken | undefined; tokens: NftToken[] } {
+  /// The words up to the end of a statement (a newline, `;`, or the closing brace of its block), its
+  /// variables replaced (expandedWords). `block`: the statement declares an object (`set s { ... }`),
+  /// whose braces hold statements, defines among them, rather than elements.
+  private words(block = false): Words {
+    if (this.variables) return this.expandedWords(block);
     const at = this.peek();
     const words: string[] = [];
     const tokens: NftToken[] = [];
@@ -181,10 +214,170 @@ class Parser {
     return { words, at, tokens };
   }
 
+  /// words() in a text that may use variables. The first error a variable makes is returned with the
+  /// words, read to the statement's end all the same.
+  private expandedWords(block: boolean): Words {
+    const at = this.peek();
+    const start = this.i;
+    let tokens: NftToken[] = [];
+    const words: string[] = [];
+    let error: NftSyntaxError | undefined;
+    let depth = 0;
+    // Set values among a set's elements (spreadSets).
+    let spread: Set<NftToken> | undefined;
+    for (let t = this.peek(); t; t = this.peek()) {
+      if (!t.quoted) {
+        if (depth === 0 && (t.text === '\n' || t.text === ';' || t.text === '}')) break;
+        if (t.text === '{') depth++;
+        else if (t.text === '}') depth--;
+        else if (t.text === '\n') {
+          this.i++;
+          continue;
+        }
+        // A define among an object's statements: it binds in the table's scope.
+        if (block && depth === 1 && COMMON.has(t.text)) {
+          const prev = this.toks[this.i - 1];
+          if (word(prev, '{') || word(prev, ';') || word(prev, '\n')) {
+            this.common();
+            continue;
+          }
+        }
+      }
+      this.i++;
+      if (!t.text.includes('$')) {
+        tokens.push(t);
+        words.push(t.text);
+        continue;
+      }
+      const prev = this.toks[this.i - 2];
+      const before = tokens.length;
+      try {
+        if (t.quoted) tokens.push(word(prev, 'prefix') && word(this.toks[this.i - 3], 'log') ? expandPrefix(t, this.scopes) : t);
+        else {
+          const inSet = depth > (block ? 1 : 0);
+          const refused = refusedAfter(prev, this.toks[this.i - 3], inSet, inSet && this.inVmap(start, this.i - 1));
+          if (refused) throw this.error(refused, t);
+          for (const x of this.expandOne(t, inSet ? (spread ??= new Set()) : undefined)) tokens.push(x);
+        }
+      } catch (e) {
+        if (!(e instanceof NftSyntaxError)) throw e;
+        error ??= e;
+      }
+      for (let k = before; k < tokens.length; k++) words.push(tokens[k].text);
+    }
+    if (spread?.size) {
+      tokens = spreadSets(tokens, spread);
+      return { words: tokens.map((t) => t.text), at, tokens, error };
+    }
+    return { words, at, tokens, error };
+  }
+
+  /// Whether the innermost brace open at token `end` (read from `start`) is a verdict map's.
+  private inVmap(start: number, end: number): boolean {
+    let depth = 0;
+    for (let k = end - 1; k >= start; k--) {
+      const t = this.toks[k];
+      if (word(t, '}')) depth++;
+      else if (word(t, '{') && depth-- === 0) return word(this.toks[k - 1], 'vmap');
+    }
+    return false;
+  }
+
+  /// The word `t` just read, its `$NAME`s replaced; `$ NAME` takes the next word too.
+  private expandOne(t: NftToken, spread?: Set<NftToken>): NftToken[] {
+    if (t.text === '$') {
+      const n = this.peek();
+      if (!n || n.quoted || n.text === '\n' || n.text === ';' || n.text === '{' || n.text === '}')
+        throw this.error(`syntax error, unexpected ${n ? (n.text === '\n' ? 'newline' : `"${n.text}"`) : 'end of file'} after "$": a variable's name must follow it`, n ?? t);
+      this.i++;
+      t = { ...t, text: `$${n.text}` };
+    }
+    return expandWord(t, this.scopes, spread);
+  }
+
+  /// A statement of every block: `define`, `redefine`, `undefine` (variables.ts) or `include`. Its error
+  /// is reported, and the statement skipped: nft goes on after it.
+  private common(): void {
+    const kw = this.toks[this.i++];
+    try {
+      if (kw.text === 'include') throw this.error(INCLUDE, kw);
+      const nameTok = this.next('variable name');
+      const m = nameTok.quoted ? null : IDENTIFIER.exec(nameTok.text);
+      if (!m) throw this.error(`syntax error, unexpected ${shown(nameTok)}, expecting a variable's name`, nameTok);
+      const name = m[0];
+      let rest = nameTok.text.slice(name.length);
+      let restAt: NftToken = { ...nameTok, column: nameTok.column + name.length };
+      if (kw.text === 'undefine') {
+        if (rest) throw this.error(`syntax error, unexpected "${rest}"`, restAt);
+        this.scopes.unbind(name);
+        this.endOfStatement();
+        return;
+      }
+      if (!rest) {
+        const eq = this.peek();
+        if (!eq || eq.quoted || !eq.text.startsWith('=')) throw this.error(`syntax error, unexpected ${shown(eq)}, expecting "="`, eq ?? nameTok);
+        this.i++;
+        [rest, restAt] = [eq.text, eq];
+      }
+      if (!rest.startsWith('=')) throw this.error(`syntax error, unexpected "${rest}", expecting "="`, restAt);
+      // `A=1`, `=1`: the value's start sticks to the "=".
+      const value = rest.length > 1 ? this.expandOne({ ...restAt, text: rest.slice(1), column: restAt.column + 1 }) : [];
+      const more = this.words();
+      if (more.error) throw more.error;
+      for (const t of more.tokens) value.push(t);
+      if (!value.length) throw this.error(`syntax error, unexpected ${shown(this.peek())}: ${kw.text} ${name} needs a value`, this.peek() ?? restAt);
+      checkValue(value);
+      if (kw.text === 'define' && this.scopes.lookup(name)) throw this.error(`redefinition of symbol '${name}'`, nameTok);
+      this.scopes.bind(name, value);
+      this.endOfStatement();
+    } catch (e) {
+      if (!(e instanceof NftSyntaxError)) throw e;
+      this.report(e);
+      this.skipStatement();
+    }
+  }
+
+  /// At a statement's start: a define, undefine, redefine or include (common()).
+  private atCommon(): boolean {
+    const t = this.peek();
+    return this.variables && !!t && !t.quoted && COMMON.has(t.text);
+  }
+
+  private report(e: NftSyntaxError): void {
+    this.diagnostics.push({ line: e.line, column: e.column, message: e.message });
+  }
+
+  /// Skips the rest of a failed statement up to its end (a newline, `;`, or its block's `}`, left there).
+  private skipStatement(): void {
+    let depth = 0;
+    for (let t = this.peek(); t; t = this.peek()) {
+      if (!t.quoted) {
+        if (depth === 0 && (t.text === '\n' || t.text === ';' || t.text === '}')) return;
+        if (t.text === '{') depth++;
+        else if (t.text === '}') depth--;
+      }
+      this.i++;
+    }
+  }
+
   /// A chain body: the base chain line, policy, rules (into `rules`, numbered later).
   private chainBody(c: NftChain, rules: NftRule[]): void {
+    // A chain block is a scope of its own for variables.
+    this.scopes.open();
+    try {
+      this.chainStatements(c, rules);
+    } finally {
+      this.scopes.close();
+    }
+  }
+
+  private chainStatements(c: NftChain, rules: NftRule[]): void {
     for (this.skipEnds(); !this.is('}'); this.skipEnds()) {
       if (!this.peek()) throw this.error('"}" expected', this.toks[this.toks.length - 1]);
+      if (this.atCommon()) {
+        this.common();
+        continue;
+      }
       if (this.is('type')) {
         this.i++;
         const type = this.next('chain type').text;
@@ -193,28 +386,38 @@ class Parser {
         const hook = this.next('hook').text;
         if (this.is('device')) {
           this.i++;
-          this.next('device');
+          this.value('device');
         }
         if (!this.is('priority')) throw this.error('"priority" expected', this.peek());
         this.i++;
         const prio: string[] = [];
-        while (this.peek() && !this.is(';') && !this.is('\n') && !this.is('}')) prio.push(this.next('priority').text);
+        while (this.peek() && !this.is(';') && !this.is('\n') && !this.is('}')) for (const t of this.value('priority')) prio.push(t.text);
         c.base = { type, hook, priority: prio.join(' '), policy: c.base?.policy ?? 'accept' };
       } else if (this.is('policy')) {
         this.i++;
-        const p = this.next('policy');
-        if (p.text !== 'accept' && p.text !== 'drop') throw this.error(`policy must be accept or drop, not "${p.text}"`, p);
+        const v = this.value('policy');
+        const p = v[0];
+        if (v.length !== 1 || (p.text !== 'accept' && p.text !== 'drop')) throw this.error(`policy must be accept or drop, not "${v.map((t) => t.text).join(' ')}"`, p);
         if (!c.base) throw this.error('a policy needs a base chain (type ... hook ...)', p);
         c.base.policy = p.text;
       } else if (this.is('comment')) {
-        this.words();
+        const { error } = this.words();
+        if (error) this.report(error);
       } else {
-        const { words, at, tokens } = this.words();
-        if (words.length) rules.push({ words, tokens, line: at!.line, column: at!.column, handle: 0 });
+        const { words, at, tokens, error } = this.words();
+        // nft drops a rule whose variable it cannot replace (and refuses the file).
+        if (error) this.report(error);
+        else if (words.length) rules.push({ words, tokens, line: at!.line, column: at!.column, handle: 0 });
       }
       this.endOfStatement();
     }
     this.i++;
+  }
+
+  /// The next word, a variable in it replaced: the value's words.
+  private value(what: string): NftToken[] {
+    const t = this.next(what);
+    return this.variables && !t.quoted && t.text.includes('$') ? this.expandOne(t) : [t];
   }
 
   /// Takes `n` handles of the table; the last one.
@@ -265,9 +468,12 @@ class Parser {
     const chains: NftChain[] = [];
     const objects: string[] = [];
     const rules: { chain: NftChain; rules: NftRule[] }[] = [];
+    // A table block is a scope of its own for variables.
+    this.scopes.open();
     try {
       this.blockStatements(t, chains, objects, rules);
     } finally {
+      this.scopes.close();
       // After an error too: what the block made so far stays, numbered, as the rest of the file goes on.
       this.take(t, chains.length);
       for (const rank of [0, 1, 2]) this.take(t, objects.filter((k) => objectRank(k) === rank).length);
@@ -277,9 +483,13 @@ class Parser {
 
   private blockStatements(t: NftTable, chains: NftChain[], objects: string[], rules: { chain: NftChain; rules: NftRule[] }[]): void {
     for (this.skipEnds(); !this.is('}'); this.skipEnds()) {
+      if (this.atCommon()) {
+        this.common();
+        continue;
+      }
       const kw = this.next('chain, set or object');
       if (kw.text === 'chain') {
-        const name = this.next('chain name').text;
+        const name = this.name('chain name').text;
         const fresh = !t.chains.has(name);
         const c = this.chainIn(t, name);
         if (fresh) chains.push(c);
@@ -290,14 +500,18 @@ class Parser {
         this.chainBody(c, block.rules);
       } else if (OBJECT_KINDS.has(kw.text) || (kw.text === 'ct' && this.is('helper'))) {
         const kind = kw.text === 'ct' ? `ct ${this.next('helper').text}` : kw.text;
-        const name = this.next(`${kind} name`).text;
-        const { words, tokens } = this.words();
+        const name = this.name(`${kind} name`).text;
+        // An unknown variable leaves its element out; the object stays for the rules that use it.
+        const { words, tokens, error } = this.words(true);
+        if (error) this.report(error);
         const key = `${kind} ${name}`;
         if (!t.objects.has(key)) objects.push(key);
         t.objects.set(key, words);
         t.objectTokens.set(key, tokens);
-      } else if (kw.text === 'flags' || kw.text === 'comment') this.words();
-      else throw this.error(`unknown table statement "${kw.text}"`, kw);
+      } else if (kw.text === 'flags' || kw.text === 'comment') {
+        const { error } = this.words();
+        if (error) this.report(error);
+      } else throw this.error(`unknown table statement "${kw.text}"`, kw);
       this.endOfStatement();
     }
     this.i++;
@@ -324,6 +538,7 @@ class Parser {
 
   /// One top-level statement: a declarative block or a command.
   statement(): void {
+    if (this.atCommon()) return this.common();
     const kw = this.next('command');
     const cmd = kw.text;
     if (cmd === 'flush' && this.is('ruleset')) {
@@ -351,7 +566,7 @@ class Parser {
         }
       } else if (what.text === 'chain') {
         const t = this.tableRef();
-        const name = this.next('chain name').text;
+        const name = this.name('chain name').text;
         if (cmd === 'delete' || cmd === 'destroy') t.chains.delete(name);
         else {
           const fresh = !t.chains.has(name);
@@ -367,7 +582,7 @@ class Parser {
         }
       } else if (what.text === 'rule' && (cmd === 'add' || cmd === 'insert' || cmd === 'replace')) {
         const t = this.tableRef();
-        const c = this.chainIn(t, this.next('chain name').text);
+        const c = this.chainIn(t, this.name('chain name').text);
         if (cmd === 'replace') {
           const at = this.handleWord(kw);
           const rule = this.ruleWords(kw);
@@ -390,14 +605,16 @@ class Parser {
         }
       } else if (what.text === 'rule' && (cmd === 'delete' || cmd === 'destroy')) {
         const t = this.tableRef();
-        const c = this.chainIn(t, this.next('chain name').text);
+        const c = this.chainIn(t, this.name('chain name').text);
         this.chainEntries(c)[this.ruleByHandle(c, this.handleWord(kw), kw)].deleted = true;
         this.deleting.add(c);
       } else if (OBJECT_KINDS.has(what.text) || what.text === 'element' || (what.text === 'ct' && this.is('helper'))) {
         const kind = what.text === 'ct' ? `ct ${this.next('helper').text}` : what.text;
         const t = this.tableRef();
-        const name = this.next(`${kind} name`).text;
-        const { words, tokens, at } = this.words();
+        const name = this.name(`${kind} name`).text;
+        // An element's braces hold elements; a set's, map's or object's hold statements.
+        const { words, tokens, at, error } = this.words(kind !== 'element');
+        if (error) throw error;
         if (kind === 'element') {
           // An element of a set or of a map, whichever the table declares.
           const key = t.objects.has(`map ${name}`) ? `map ${name}` : `set ${name}`;
@@ -419,7 +636,8 @@ class Parser {
 
   /// The rest of a rule command: its statements.
   private ruleWords(cmd: NftToken): NftRule {
-    const { words, at, tokens } = this.words();
+    const { words, at, tokens, error } = this.words();
+    if (error) throw error;
     if (!words.length) throw this.error('a rule needs statements', at ?? cmd);
     return { words, tokens, line: at!.line, column: at!.column, handle: 0 };
   }
@@ -430,11 +648,15 @@ class Parser {
   }
 
   /// One transaction: a file for `nft -f`, or one nft command of a shell script (parseScript).
-  transaction(toks: NftToken[], diagnostics: NftDiagnostic[]): void {
+  transaction(toks: NftToken[], diagnostics: NftDiagnostic[], variables = true): void {
     this.txn++;
+    this.variables = variables;
     this.toks = toks;
     this.i = 0;
     this.ruleCache = needsRuleCache(toks);
+    // Each nft command of a script is a process of its own: its variables start afresh.
+    this.scopes = new Scopes();
+    this.diagnostics = diagnostics;
     this.statements(diagnostics);
     // The commit: deleted rules go.
     for (const c of this.deleting) this.entries.set(c, this.chainEntries(c).filter((e) => !e.deleted));
@@ -470,7 +692,7 @@ class Parser {
   }
 
   parse(diagnostics: NftDiagnostic[]): NftRuleset {
-    this.transaction(this.toks, diagnostics);
+    this.transaction(this.toks, diagnostics, this.variables);
     return this.finish();
   }
 
@@ -538,7 +760,7 @@ export function parseNft(text: string): { ruleset: NftRuleset; diagnostics: NftD
     if (!(e instanceof NftSyntaxError)) throw e;
     return { ruleset: { tables: new Map() }, diagnostics: [{ line: e.line, column: e.column, message: e.message }] };
   }
-  const ruleset = new Parser(toks).parse(diagnostics);
+  const ruleset = new Parser(toks, mayUseVariables(text)).parse(diagnostics);
   return { ruleset, diagnostics };
 }
 
@@ -563,7 +785,7 @@ function parseScript(text: string): { ruleset: NftRuleset; diagnostics: NftDiagn
       const toks = tokenizeNft(cmd.text);
       for (const t of toks) Object.assign(t, place(t.line, t.column));
       const undo = cmd.check ? parser.snapshot() : null;
-      parser.transaction(toks, mine);
+      parser.transaction(toks, mine, mayUseVariables(cmd.text));
       undo?.();
     } catch (e) {
       if (!(e instanceof NftSyntaxError)) throw e;
