@@ -78,6 +78,19 @@ table ip filter {
     expect(chain(rules, 'chain_reject')).toEqual(['reject']);
   });
 
+  it('leaves a log prefix with a $ untranslated in both modes: nft 1.0.6 reads it as a variable and has no escape', () => {
+    // Kernel-free truth: `nft -c` says "unknown identifier '5'" for log prefix "cost $5 ", and '' for "$$".
+    const rules = dump('-A INPUT -j LOG --log-prefix "cost $5 "', '-A INPUT -j NFLOG --nflog-prefix "a$b" --nflog-group 2', '-A INPUT -j LOG --log-prefix "plain "');
+    for (const mode of ['compat', 'idiomatic'] as const) {
+      const t = translateRuleset(parseRuleset(rules).ruleset, { mode, source: rules });
+      expect(t.untranslated.map((u) => `${u.line}: ${u.reason}`)).toEqual([
+        '6: -j LOG: nft 1.0.6 reads each $ in a log prefix as a variable, with no escape for it: this prefix cannot be written',
+        '7: -j NFLOG: nft 1.0.6 reads each $ in a log prefix as a variable, with no escape for it: this prefix cannot be written',
+      ]);
+      expect(t.text.split('\n').filter((l) => !l.includes('#') && l.includes('log prefix'))).toEqual([mode === 'compat' ? 'add rule ip filter INPUT counter log prefix "plain "' : '\t\tlog prefix "plain "']);
+    }
+  });
+
   it('names sets and lists untranslated rules in chain order, whatever order the rules came in', () => {
     // ZED's rules come first in the dump, ALPHA's chain first in the output (chains are listed by name).
     const u32 = (n: number) => `-m u32 --u32 "0>>22&0x3C@12>>26&0x3C@0=0x${n}" -j DROP`;

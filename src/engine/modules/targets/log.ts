@@ -23,6 +23,10 @@ export function saveString(s: string): string {
   return `"${s.replace(/["'\\]/g, (c) => '\\' + c)}"`;
 }
 
+/// nft 1.0.6 reads every `$` in a log prefix as the start of a variable (`$5`: "unknown identifier '5'";
+/// `$$`: '') and has no escape for it: a prefix with a `$` cannot be written.
+export const DOLLAR_IN_PREFIX = 'nft 1.0.6 reads each $ in a log prefix as a variable, with no escape for it: this prefix cannot be written';
+
 /// A prefix as nftables writes it (`log prefix "..."`).
 export function nftString(s: string): string {
   return `"${s.replace(/(["\\])/g, '\\$1')}"`;
@@ -83,6 +87,7 @@ export const log: TargetModule<LogOptions> = {
   },
   list: (o) => `LOG flags ${o.flags} level ${o.level}${o.prefix ? ` prefix "${o.prefix}"` : ''}`,
   xlate(o) {
+    if (o.prefix.includes('$')) return { untranslatable: DOLLAR_IN_PREFIX };
     let s = 'log';
     if (o.prefix) s += ` prefix ${nftString(o.prefix)}`;
     if (o.level !== 4) s += ` level ${NFT_LEVELS[o.level]}`;

@@ -1,7 +1,7 @@
 // -j NFLOG: hand the packet to nfnetlink_log (ulogd, tcpdump -i nflog:N). Non-terminating.
 import type { TargetModule } from '../types';
 import { OptionError } from '../types';
-import { logLine, nftString, saveString } from './log';
+import { DOLLAR_IN_PREFIX, logLine, nftString, saveString } from './log';
 
 export interface NflogOptions {
   group: number;
@@ -68,6 +68,7 @@ export const nflog: TargetModule<NflogOptions> = {
     return out.join(' ');
   },
   xlate(o) {
+    if (o.prefix?.slice(0, 63).includes('$')) return { untranslatable: DOLLAR_IN_PREFIX };
     let s = 'log';
     // The kernel keeps 63 characters of an NFLOG prefix; iptables-translate cuts it there too.
     if (o.prefix !== null) s += ` prefix ${nftString(o.prefix.slice(0, 63))}`;
