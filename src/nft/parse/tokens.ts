@@ -7,6 +7,11 @@ export interface NftToken {
   quoted: boolean;
   line: number;
   column: number;
+  /// A token that stands for other text (a variable's value, at its `$NAME`): the column after that
+  /// text, and whether a space comes before it in the value as written. Explanations show the value with
+  /// its own spaces and point at the `$NAME`.
+  end?: number;
+  spaced?: boolean;
 }
 
 export class NftSyntaxError extends Error {

@@ -129,15 +129,23 @@ export function expandWord(tok: NftToken, scopes: Scopes, spread?: Set<NftToken>
   // Text not yet made a token, and where its first character came from.
   let cur = '';
   let curAt: NftToken = tok;
+  // Where in the word the text in `cur` ends, when a variable's value is in it.
+  let curTo = -1;
   const flush = () => {
-    if (cur) out.push(at(curAt, cur));
+    if (cur) {
+      const t = at(curAt, cur);
+      if (curTo >= 0) t.end = tok.column + curTo;
+      out.push(t);
+    }
     cur = '';
+    curTo = -1;
   };
   let pos = 0;
   for (let k = s.indexOf('$'); k >= 0; k = s.indexOf('$', pos)) {
     if (k > pos) {
       if (!cur) curAt = at(tok, '', false, pos);
       cur += s.slice(pos, k);
+      if (curTo >= 0) curTo = k;
     }
     const dollar = at(tok, '$', false, k);
     if (s[k - 1] === '@') throw new NftSyntaxError(`syntax error, unexpected '$', expecting string: a set's name after @ cannot be a variable (a variable may hold @NAME)`, dollar.line, dollar.column);
@@ -157,13 +165,24 @@ export function expandWord(tok: NftToken, scopes: Scopes, spread?: Set<NftToken>
     // A word joins what is stuck to its left only across `:`, `,` or `-` (`10.0.0.5:8080`, `1000-2000`);
     // an operator (`!=$A`) stays a word of its own.
     if (cur && !/[:,-]$/.test(cur)) flush();
+    const end = k + 1 + name.length;
     if (value.length === 1 && !value[0].quoted) {
       if (!cur) curAt = dollar;
       cur += value[0].text;
+      curTo = end;
     } else {
       flush();
       const set = spread && isSet(value);
-      for (const p of value) out.push(at(dollar, p.text, p.quoted));
+      value.forEach((p, j) => {
+        const t = at(dollar, p.text, p.quoted);
+        t.end = tok.column + end;
+        // The value's own spaces, for explanations that show it.
+        if (j > 0) {
+          const q = value[j - 1];
+          t.spaced = p.spaced ?? (p.line !== q.line || p.column > (q.end ?? q.column + q.text.length + (q.quoted ? 2 : 0)));
+        }
+        out.push(t);
+      });
       if (set) spread.add(out[out.length - value.length]);
     }
     pos = k + 1 + name.length;
@@ -171,6 +190,7 @@ export function expandWord(tok: NftToken, scopes: Scopes, spread?: Set<NftToken>
   if (pos < s.length) {
     if (!cur) curAt = at(tok, '', false, pos);
     cur += s.slice(pos);
+    if (curTo >= 0) curTo = s.length;
   }
   flush();
   return out;

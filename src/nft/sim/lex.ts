@@ -3,12 +3,7 @@
 // stay whole for the value parsers. Quoted strings stay quoted.
 import type { NftToken } from '../parse/tokens';
 
-export interface Tok {
-  text: string;
-  quoted: boolean;
-  line: number;
-  column: number;
-}
+export type Tok = NftToken;
 
 /// Punctuation that always stands alone, even inside a word.
 const SPLIT = /([(),|&^{}])/;
@@ -18,12 +13,23 @@ export function lexRule(tokens: readonly NftToken[]): Tok[] {
   for (const t of tokens) {
     // A set reference or a raw payload expression (`@nh,16,8`) keeps its commas.
     if (t.quoted || t.text.startsWith('@') || !SPLIT.test(t.text)) {
-      out.push({ text: t.text, quoted: t.quoted, line: t.line, column: t.column });
+      out.push(t);
       continue;
     }
     let col = t.column;
+    let first = true;
     for (const part of t.text.split(SPLIT)) {
-      if (part) out.push({ text: part, quoted: false, line: t.line, column: col });
+      if (part) {
+        const p: Tok = { text: part, quoted: false, line: t.line, column: col };
+        // A piece of a variable's value: no space inside the word it was.
+        if (t.end !== undefined) {
+          p.end = t.end;
+          if (!first) p.spaced = false;
+          else if (t.spaced !== undefined) p.spaced = t.spaced;
+        }
+        out.push(p);
+        first = false;
+      }
       col += part.length;
     }
   }

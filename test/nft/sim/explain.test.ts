@@ -161,6 +161,31 @@ describe('why each nft rule did not match', () => {
     expect(shown(out.packets[0])).toEqual(['in 2 ACCEPT', '  1: nft would refuse this rule: unknown statement "frobnicate" @4:3-26']);
   });
 
+  it('shows a variable\'s value with its own spaces and points at the $NAME the rule wrote', () => {
+    const { packets } = explained(`define WAN = "eth1"
+define SSH_OK = { 10.0.0.0/8, 192.168.1.0/24 }
+define PORTS = { 22,80 }
+define P = 443
+table ip t {
+	chain in {
+		type filter hook input priority filter; policy drop;
+		iifname $WAN accept
+		ip saddr $SSH_OK tcp dport 22 accept
+		tcp dport $PORTS accept
+		tcp dport $P accept
+		tcp dport 8443 accept
+	}
+}
+`, [syn(8443)]);
+    expect(shown(packets[0])).toEqual([
+      'in 5 ACCEPT',
+      '  1: iifname "eth0" is not "eth1" @8:3-15',
+      '  2: ip saddr 198.51.100.7 is not in { 10.0.0.0/8, 192.168.1.0/24 } @9:3-19',
+      '  3: tcp dport 8443 is not in { 22,80 } @10:3-19',
+      '  4: tcp dport 8443 is not 443 @11:3-15',
+    ]);
+  });
+
   it('changes nothing in the run: same fates, steps and counters with and without explain, and no skipped without', () => {
     const nft = `table ip t {
 	set seen { type ipv4_addr; flags dynamic; }
