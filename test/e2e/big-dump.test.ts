@@ -3,7 +3,9 @@
 // run): pasting a 4,000-rule dump posts it once, for its run; lint and the saved work use the workers'
 // copy. After a reload the saved dump is read and run by the worker, and a share link made from its copy:
 // the page posts it not at all. A dump past a megabyte crosses in parts of a megabyte (one 15 MB message
-// is a long task on the page), both ways, and its scenario file is made in the worker.
+// is a long task on the page), both ways, and its scenario file is made in the worker. The worker's store
+// keeps the rules in a record of their own: a save that changes only the view (every click after a
+// reload) does not write megabytes again, and work saved before that split still opens.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { kubeProxyDump } from '../../bench/kubeproxy';
@@ -90,6 +92,93 @@ describe.skipIf(!hasChromium)('a big dump in Chromium', () => {
     await expect.poll(() => new URL(page.url()).hash, { timeout: 30_000 }).toMatch(/^#v1\./);
     expect((await decodeShareLink(new URL(page.url()).hash)).rules).toBe(dump);
     expect(await posts(page)).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  /// What the worker's store holds: its keys, the saved view, and the length of each rules record.
+  const stored = (page: Page) =>
+    page.evaluate(
+      () =>
+        new Promise<{ keys: string[]; view: string | undefined; lengths: Record<string, number> }>((done, fail) => {
+          const req = indexedDB.open('nfplay');
+          req.onerror = () => fail(new Error('no store'));
+          req.onsuccess = () => {
+            const tx = req.result.transaction('work');
+            const all = tx.objectStore('work').getAll();
+            const keys = tx.objectStore('work').getAllKeys();
+            tx.oncomplete = () => {
+              const byKey = new Map((keys.result as string[]).map((k, i) => [k, all.result[i] as unknown]));
+              const current = byKey.get('current') as { ui?: { view?: string } } | undefined;
+              const lengths = Object.fromEntries([...byKey].filter(([k]) => k !== 'current').map(([k, v]) => [k, typeof v === 'string' ? v.length : -1]));
+              req.result.close();
+              done({ keys: [...byKey.keys()].sort(), view: current?.ui?.view, lengths });
+            };
+          };
+        }),
+    );
+
+  it('keeps the saved rules as they are while only the view changes, and a reload restores both', async () => {
+    const page = await session.open('');
+    await expect.poll(() => page.locator('.packets li .fate').count()).toBe(3);
+    await paste(page, dump);
+    await settled(page);
+    await page.waitForFunction(() => localStorage.getItem('nfplay:work') === 'idb:v1', null, { timeout: 30_000 });
+    // One record for the state, one for the rules it names.
+    await expect.poll(async () => (await stored(page)).view, { timeout: 10_000 }).toBe('listing');
+    const first = await stored(page);
+    expect(first.keys).toHaveLength(2);
+    const [rulesKey] = first.keys.filter((k) => k !== 'current');
+    expect(first.lengths).toEqual({ [rulesKey]: dump.length });
+    await page.reload();
+    await settled(page);
+    // A view opened after the reload is saved without writing the rules again (every click would
+    // rewrite megabytes): the same rules record, and the new view.
+    await page.locator('#tab-verdicts').click();
+    await expect.poll(async () => (await stored(page)).view, { timeout: 10_000 }).toBe('verdicts');
+    expect((await stored(page)).lengths).toEqual({ [rulesKey]: dump.length });
+    await page.reload();
+    await expect.poll(() => page.locator('#tab-verdicts').getAttribute('aria-selected'), { timeout: 30_000 }).toBe('true');
+    await page.locator('#tab-listing').click();
+    await settled(page);
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    expect(Number(await page.locator('.cm-lineNumbers .cm-activeLineGutter').textContent())).toBe(dump.split('\n').length);
+    // An edit writes the new rules under a key of their own, and the old record goes.
+    await page.keyboard.type('# end');
+    await expect.poll(async () => Object.values((await stored(page)).lengths), { timeout: 30_000 }).toEqual([dump.length + 5]);
+    const edited = await stored(page);
+    expect(edited.keys).toHaveLength(2);
+    expect(edited.keys).not.toContain(rulesKey);
+    await page.context().close();
+  }, 180_000);
+
+  it('reopens work saved with its rules inline (as saved before they had a record of their own)', async () => {
+    const page = await session.open('');
+    await expect.poll(() => page.locator('.packets li .fate').count()).toBe(3);
+    const { EXAMPLES } = await import('../../src/ui/examples');
+    const state = { ...EXAMPLES[0].scenario, rules: dump, ui: { view: 'listing' } };
+    await page.evaluate(
+      (s) =>
+        new Promise<void>((done) => {
+          const req = indexedDB.open('nfplay', 1);
+          req.onupgradeneeded = () => req.result.createObjectStore('work');
+          req.onsuccess = () => {
+            const tx = req.result.transaction('work', 'readwrite');
+            tx.objectStore('work').put(s, 'current');
+            tx.oncomplete = () => {
+              req.result.close();
+              localStorage.setItem('nfplay:work', 'idb:v1');
+              done();
+            };
+          };
+        }),
+      state,
+    );
+    await page.reload();
+    await settled(page);
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    expect(Number(await page.locator('.cm-lineNumbers .cm-activeLineGutter').textContent())).toBe(dump.split('\n').length);
     await page.context().close();
   }, 120_000);
 

@@ -42,6 +42,13 @@ async function run(page: Page, way: string) {
   await page.waitForTimeout(Number(process.env.AFTER ?? 3000));
 }
 
+/// Polls `test` in the page every 250 ms until it holds (page.waitForFunction would inject Playwright's script).
+async function until(page: Page, test: () => boolean, timeout = 120_000) {
+  for (const end = Date.now() + timeout; Date.now() < end; await new Promise((ok) => setTimeout(ok, 250)))
+    if (await page.evaluate(test).catch(() => false)) return;
+  throw new Error(`timed out: ${test}`);
+}
+
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8', ...(process.env.SAMPLES === '0' ? [] : ['disabled-by-default-v8.cpu_profiler'])];
 
 try {
@@ -64,8 +71,11 @@ try {
     await page.waitForFunction(() => localStorage.getItem('nfplay:work') === 'idb:v1', null, { timeout: 60_000 });
     await browser.startTracing(page, { categories: CATEGORIES });
     await page.reload();
-    await page.locator('#tab-listing').click();
-    await page.locator('pre', { hasText: 'KUBE-SERVICES' }).first().waitFor({ timeout: 120_000 });
+    // Plain evaluate calls, no locators: a locator injects Playwright's script into the new page, a
+    // 15 ms task of the test's own inside the traced reload.
+    await until(page, () => !!document.getElementById('tab-listing'));
+    await page.evaluate(() => document.getElementById('tab-listing')!.click());
+    await until(page, () => [...document.querySelectorAll('pre > .piece:first-child')].some((p) => p.textContent!.includes('KUBE-SERVICES')));
     await page.waitForTimeout(Number(process.env.AFTER ?? 3000));
   } else {
     await browser.startTracing(page, { categories: CATEGORIES });
