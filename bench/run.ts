@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseRuleset } from '../src/engine/parse/index';
 import { Simulation, simulateRuleset } from '../src/engine/sim/simulate';
 import type { PacketSpec, Scenario } from '../src/engine/model/scenario';
@@ -11,65 +12,16 @@ import { kubeProxyDump } from './kubeproxy';
 import { CHECKS, lint } from '../src/engine/analyze/lint';
 import { LintContext } from '../src/engine/analyze/context';
 import { parseIntent } from '../src/engine/analyze/intent';
-import { translateRuleset } from '../src/nft/translate';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/// Runs follow each other without a forced collection in between, as parses do in a playground: each pays
-/// for the garbage of the one before it. A forced full collection before each run (tried) measures
-/// something else: it leaves its sweeping to other threads during the timed run (15 ms of CPU at 10k
-/// rules, /proc/self/task), and it frees the per-run objects whose shapes optimized code was made for,
-/// which V8 then throws away and compiles again (--trace-deopt: "weak objects") on every run.
-function time(runs: number, f: () => void): number {
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    f();
-    out.push(performance.now() - t);
-  }
-  return median(out);
-}
-
-/// Median CPU time of `runs` calls: this process's, or (children) that of the processes it waited for,
-/// from /proc (Linux; wall time elsewhere).
-function cpuTime(runs: number, f: () => void, children = false): number {
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    if (children) {
-      const before = childTicks();
-      const t = performance.now();
-      f();
-      const after = childTicks();
-      out.push(before === null || after === null ? performance.now() - t : ((after - before) * 1000) / 100);
-    } else {
-      const c = process.cpuUsage();
-      f();
-      const d = process.cpuUsage(c);
-      out.push((d.user + d.system) / 1000);
-    }
-  }
-  return median(out);
-}
-
-/// cutime + cstime of /proc/self/stat, in clock ticks (USER_HZ, 100 on Linux).
-function childTicks(): number | null {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[13]) + Number(f[14]);
-  } catch {
-    return null;
-  }
-}
+import { cpuTime, time } from './measure';
 
 const HOST: Scenario['host'] = {
   interfaces: [{ name: 'eth0', addresses: ['203.0.113.10/24'] }, { name: 'cni0', addresses: ['10.244.0.1/16'] }],
   routes: [{ to: 'default', via: '203.0.113.1' }],
   forwarding: true,
 };
+
+/// Where the bench's bundles are (bench/out).
+const here = dirname(fileURLToPath(import.meta.url));
 
 const rows: string[][] = [];
 const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
@@ -94,7 +46,6 @@ for (const n of [10_000, 50_000, 100_000]) {
     const dump = kubeProxyDump(n);
     const file = join(dir, `kube-${n}.rules`);
     writeFileSync(file, dump.text);
-    const { ruleset } = parseRuleset(dump.text);
     let ref: number | null = null;
     if (reference) {
       try {
@@ -104,15 +55,9 @@ for (const n of [10_000, 50_000, 100_000]) {
       }
     }
     for (const mode of ['compat', 'idiomatic'] as const) {
-      // The first run of a size, timed apart: it includes compiling the code for that size's shapes
-      // (V8's optimizing compiler works on other threads, whose CPU time counts here). The ratio is that
-      // of the runs after it, the engine's speed in a playground or a CLI that has warmed up.
-      const first = cpuTime(1, () => translateRuleset(parseRuleset(dump.text).ruleset, { mode, source: dump.text }));
-      // Two more untimed: V8 optimizes a function after a few calls, and until then the median would be
-      // that of a translator still warming up (at 10k rules, the first size, most runs were).
-      for (let i = 0; i < 2; i++) translateRuleset(parseRuleset(dump.text).ruleset, { mode, source: dump.text });
-      const only = cpuTime(5, () => translateRuleset(ruleset, { mode, source: dump.text }));
-      const ms = cpuTime(5, () => translateRuleset(parseRuleset(dump.text).ruleset, { mode, source: dump.text }));
+      // In a process of its own (translate-run.ts); the ratio is that of its runs after the first, the
+      // engine's speed in a playground or a CLI that has warmed up.
+      const { first, only, ms } = JSON.parse(execFileSync(process.execPath, [join(here, 'translate-run.mjs'), file, mode], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Record<'first' | 'only' | 'ms', number>;
       const vs = ref === null ? 'iptables-restore-translate not installed' : `iptables-restore-translate ${ref.toFixed(0)} ms cpu: ${(ref / ms).toFixed(2)}x ${ref >= ms ? 'faster' : 'slower'}`;
       row(`translate --${mode} kube-proxy dump, ${dump.rules} rules`, `${ms.toFixed(0)} ms cpu with parsing (${only.toFixed(0)} ms translating; first run ${first.toFixed(0)} ms)`, vs, ref === null || ref >= ms ? 'ok' : 'target: faster than the reference');
     }
