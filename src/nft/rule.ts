@@ -181,7 +181,7 @@ export function translateRule(r: Rule, env: RuleEnv): RuleXlate {
     const m = matches[i];
     const mod = m.module;
     if (mod.name === 'comment') {
-      const text = (m.options as { text: string }).text;
+      const text = m.options as string;
       if (plainComment(text)) comment = `comment "${text}"`;
       else {
         const q = nftQuote(text, 128);
