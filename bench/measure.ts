@@ -25,6 +25,11 @@ export function time(runs: number, f: () => void): number {
 /// Median CPU time of `runs` calls: this process's (its V8 helper threads included), or (children) that
 /// of the processes it waited for, from /proc (Linux; wall time elsewhere).
 export function cpuTime(runs: number, f: () => void, children = false): number {
+  return median(cpuTimes(runs, f, children));
+}
+
+/// The CPU time of each of `runs` calls.
+export function cpuTimes(runs: number, f: () => void, children = false): number[] {
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
     if (children) {
@@ -40,7 +45,7 @@ export function cpuTime(runs: number, f: () => void, children = false): number {
       out.push((d.user + d.system) / 1000);
     }
   }
-  return median(out);
+  return out;
 }
 
 /// cutime + cstime of /proc/self/stat, in clock ticks (USER_HZ, 100 on Linux).

@@ -12,7 +12,7 @@ import { kubeProxyDump } from './kubeproxy';
 import { CHECKS, lint } from '../src/engine/analyze/lint';
 import { LintContext } from '../src/engine/analyze/context';
 import { parseIntent } from '../src/engine/analyze/intent';
-import { cpuTime, time } from './measure';
+import { cpuTime, cpuTimes, median, time } from './measure';
 
 const HOST: Scenario['host'] = {
   interfaces: [{ name: 'eth0', addresses: ['203.0.113.10/24'] }, { name: 'cni0', addresses: ['10.244.0.1/16'] }],
@@ -39,25 +39,35 @@ for (const n of [10_000, 50_000, 100_000]) {
 {
   // Translation, side by side with the reference translator on the same file where it is installed (it
   // reads a file and touches no firewall). CPU time, ours and the reference's: the machines this runs on
-  // are shared, and wall time then says more about the neighbours. The reference runs once per size.
+  // are shared, and wall time then says more about the neighbours. Ours runs in processes of its own
+  // (translate-run.ts), as the reference does, three per mode and size: a collection of the last run's
+  // model falls in some runs and not others, and single processes' medians varied by a quarter. They
+  // alternate with the reference's runs, so that both see the machine as it is at the time.
   const dir = mkdtempSync(join(tmpdir(), 'nfplay-bench-'));
   let reference = true;
+  const MODES = ['compat', 'idiomatic'] as const;
   for (const n of [10_000, 50_000, 100_000]) {
     const dump = kubeProxyDump(n);
     const file = join(dir, `kube-${n}.rules`);
     writeFileSync(file, dump.text);
-    let ref: number | null = null;
-    if (reference) {
-      try {
-        ref = cpuTime(5, () => execFileSync('iptables-restore-translate', ['-f', file], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 }), true);
-      } catch {
-        reference = false;
+    const refRuns: number[] = [];
+    const ours = new Map<string, Record<'first' | 'only' | 'ms', number[]>[]>(MODES.map((m) => [m, []]));
+    for (let round = 0; round < 3; round++) {
+      if (reference) {
+        try {
+          refRuns.push(...cpuTimes(3, () => execFileSync('iptables-restore-translate', ['-f', file], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 }), true));
+        } catch {
+          reference = false;
+        }
       }
+      for (const mode of MODES) ours.get(mode)!.push(JSON.parse(execFileSync(process.execPath, [join(here, 'translate-run.mjs'), file, mode], { encoding: 'utf8', maxBuffer: 1 << 20 })));
     }
-    for (const mode of ['compat', 'idiomatic'] as const) {
-      // In a process of its own (translate-run.ts); the ratio is that of its runs after the first, the
-      // engine's speed in a playground or a CLI that has warmed up.
-      const { first, only, ms } = JSON.parse(execFileSync(process.execPath, [join(here, 'translate-run.mjs'), file, mode], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Record<'first' | 'only' | 'ms', number>;
+    const ref = reference ? median(refRuns) : null;
+    for (const mode of MODES) {
+      // The ratio is that of the runs after each process's first: the engine's speed in a playground or a
+      // CLI that has warmed up. The first runs, which compile the code, are shown apart.
+      const runs = ours.get(mode)!;
+      const [first, only, ms] = (['first', 'only', 'ms'] as const).map((k) => median(runs.flatMap((r) => r[k])));
       const vs = ref === null ? 'iptables-restore-translate not installed' : `iptables-restore-translate ${ref.toFixed(0)} ms cpu: ${(ref / ms).toFixed(2)}x ${ref >= ms ? 'faster' : 'slower'}`;
       row(`translate --${mode} kube-proxy dump, ${dump.rules} rules`, `${ms.toFixed(0)} ms cpu with parsing (${only.toFixed(0)} ms translating; first run ${first.toFixed(0)} ms)`, vs, ref === null || ref >= ms ? 'ok' : 'target: faster than the reference');
     }
