@@ -117,7 +117,14 @@ export function idiomaticText(rs: Ruleset, opts: TranslateOptions): Translation 
     out.push(`delete table ip ${t.name}`);
     out.push(`table ip ${t.name} {`);
     for (const d of decls) out.push(d);
-    for (let i = 0; i < inOrder.length; i++) out.pushText(chainOut.slice(written[2 * i], written[2 * i + 1]));
+    // Chains written one after the other go as one piece: in a dump as iptables-save lays it out, the
+    // rules come chain by chain in the chains' order, and the whole table is then one slice.
+    for (let i = 0; i < inOrder.length; ) {
+      const from = written[2 * i];
+      let to = written[2 * i + 1];
+      while (++i < inOrder.length && written[2 * i] === to) to = written[2 * i + 1];
+      out.pushText(chainOut.slice(from, to));
+    }
     out.push('}');
   }
   endTranslation();
