@@ -239,7 +239,7 @@ export class RulesetBuilder {
 /// reported, and so is each back edge, a loop, at the rule that closes it; those rules are removed. The
 /// walk runs on chain numbers, not on the chains: a big dump's rules lie in memory in the order they were
 /// read, and a walk that follows the jumps from object to object waits on memory at every step (90 ms
-/// for a 100k-rule kube-proxy dump, against a few ms for these two passes in reading order).
+/// for a 100k-rule kube-proxy dump; these passes in reading order take about a third of that).
 function checkJumps(t: Table, errors: (e: ParseError) => void): void {
   const chains = [...t.chains.values()];
   const number = new Map<string, number>();
