@@ -8,9 +8,8 @@
 //   comparison: no set;
 // - `vmap { ... }` and `map { ... }`: one map each, even with one element;
 // - `meter NAME { ... }`: one set; the element of `add @s { ... }` / `update @s { ... }`: none.
-import type { NftToken } from './tokens';
+import { word, type NftToken } from './tokens';
 
-const word = (t: NftToken | undefined, text: string) => !!t && !t.quoted && t.text === text;
 
 /// The braces group starting at `toks[open]`: the index of its closing brace, its elements at depth 1 as
 /// written, and whether an element is a concatenation (a bare `.` between its parts).

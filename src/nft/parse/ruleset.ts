@@ -20,7 +20,7 @@
 //   handle. (nft 1.1 no longer needs the cache for `position`.)
 import { ruleHandles } from './handles';
 import { isShellScript, lineStarts, readShellScript, where } from './shell';
-import { NftSyntaxError, tokenizeNft, type NftToken } from './tokens';
+import { NftSyntaxError, tokenizeNft, word, type NftToken } from './tokens';
 import { checkValue, expandPrefix, expandWord, IDENTIFIER, refusedAfter, Scopes, spreadSets } from './variables';
 
 export const FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'] as const;
@@ -84,7 +84,6 @@ const INCLUDE = 'nfplay cannot read included files: paste their contents in plac
 const COMMON = new Set(['define', 'redefine', 'undefine', 'include']);
 /// Whether a text may use variables or includes at all (else the parser skips looking for them).
 const mayUseVariables = (text: string) => text.includes('$') || text.includes('define') || text.includes('include');
-const word = (t: NftToken | undefined, text: string) => !!t && !t.quoted && t.text === text;
 /// A token as a syntax error names it.
 const shown = (t: NftToken | undefined) => (!t ? 'end of file' : t.quoted ? `quoted string "${t.text}"` : t.text === '\n' ? 'newline' : `"${t.text}"`);
 
@@ -158,8 +157,7 @@ class Parser {
     return new NftSyntaxError(message, t?.line ?? 1, t?.column ?? 1);
   }
   private is(text: string): boolean {
-    const t = this.peek();
-    return !!t && !t.quoted && t.text === text;
+    return word(this.peek(), text);
   }
   private skipEnds(): void {
     while (this.is('\n') || this.is(';')) this.i++;

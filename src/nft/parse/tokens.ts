@@ -14,6 +14,9 @@ export interface NftToken {
   spaced?: boolean;
 }
 
+/// Whether `t` is the bare word `text` (a quoted "text" is a string, not the keyword).
+export const word = (t: NftToken | undefined, text: string): boolean => !!t && !t.quoted && t.text === text;
+
 export class NftSyntaxError extends Error {
   constructor(message: string, public line: number, public column: number) {
     super(message);

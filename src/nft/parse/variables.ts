@@ -16,7 +16,7 @@
 // - no variable can stand for a table, chain or set name (`@$S`; `define S = @s` may), a comment, or a
 //   verdict (`define V = accept` is a syntax error, so is a vmap's `: $V`); `jump $C` can, outside a vmap.
 // A replaced `$NAME` takes the place of the `$` in the rule: errors in its value point there.
-import { NftSyntaxError, type NftToken } from './tokens';
+import { NftSyntaxError, word, type NftToken } from './tokens';
 
 /// The name after `$` (or `define`): nft's identifier.
 export const IDENTIFIER = /^[A-Za-z_.][A-Za-z0-9/_.-]*/;
@@ -27,7 +27,6 @@ const PREFIX_NAME = /^[A-Za-z0-9_]*/;
 /// Words nft's grammar never reads as a value.
 const VERDICTS = new Set(['accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue']);
 
-const word = (t: NftToken | undefined, text: string) => !!t && !t.quoted && t.text === text;
 
 /// The optimal string alignment distance (edits, and swaps of neighbours) between two names.
 function distance(a: string, b: string): number {

@@ -9,6 +9,7 @@ import { formatVal, type Datatype } from './datatypes';
 import { expression, type Expr } from './expr';
 import { Cursor, lexRule, type Tok } from './lex';
 import { compileRule, type Clause, type CompiledRule } from './rule';
+import { word } from '../parse/tokens';
 
 /// Where an expression is written: 1-based, the end exclusive.
 export interface TextSpan {
@@ -53,7 +54,6 @@ function short(s: string): string {
   return `${s.slice(0, cut > 0 ? cut + 1 : 56)} … }`;
 }
 
-const word = (t: Tok | undefined, w: string) => !!t && !t.quoted && t.text === w;
 const RELOPS: Record<string, string> = { '==': '==', eq: '==', '!=': '!=', ne: '!=', '<': '<', lt: '<', '>': '>', gt: '>', '<=': '<=', le: '<=', '>=': '>=', ge: '>=', '!': '!' };
 const BINOP = new Set(['&', '|', '^', '<<', '>>', 'and', 'or', 'xor', 'lshift', 'rshift']);
 const HEADERS = new Set(['ip6', 'icmpv6', 'arp', 'vlan', 'ah', 'esp', 'comp', 'dst', 'frag', 'hbh', 'mh', 'rt0', 'srh', 'gre', 'geneve', 'vxlan']);

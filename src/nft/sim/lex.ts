@@ -1,7 +1,7 @@
 // A rule's words cut into the pieces nft's grammar reads: `{ 22, 80 }`, `(syn|ack)`, `fin,syn` and `a . b`
 // become separate tokens, while addresses, ranges and prefixes (`10.0.0.0/8`, `1000-2000`, `10.0.0.5:80`)
 // stay whole for the value parsers. Quoted strings stay quoted.
-import type { NftToken } from '../parse/tokens';
+import { word, type NftToken } from '../parse/tokens';
 
 export type Tok = NftToken;
 
@@ -53,8 +53,7 @@ export class Cursor {
   }
   /// The next token is this bare word.
   is(text: string, k = 0): boolean {
-    const t = this.toks[this.i + k];
-    return !!t && !t.quoted && t.text === text;
+    return word(this.toks[this.i + k], text);
   }
   eat(text: string): boolean {
     if (!this.is(text)) return false;
