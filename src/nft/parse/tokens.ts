@@ -17,6 +17,9 @@ export interface NftToken {
 /// Whether `t` is the bare word `text` (a quoted "text" is a string, not the keyword).
 export const word = (t: NftToken | undefined, text: string): boolean => !!t && !t.quoted && t.text === text;
 
+/// The column after a token as written, its quotes included (a variable's value: after its `$NAME`).
+export const endColumn = (t: NftToken): number => t.end ?? t.column + t.text.length + (t.quoted ? 2 : 0);
+
 export class NftSyntaxError extends Error {
   constructor(message: string, public line: number, public column: number) {
     super(message);

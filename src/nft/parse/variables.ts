@@ -16,7 +16,7 @@
 // - no variable can stand for a table, chain or set name (`@$S`; `define S = @s` may), a comment, or a
 //   verdict (`define V = accept` is a syntax error, so is a vmap's `: $V`); `jump $C` can, outside a vmap.
 // A replaced `$NAME` takes the place of the `$` in the rule: errors in its value point there.
-import { NftSyntaxError, word, type NftToken } from './tokens';
+import { NftSyntaxError, endColumn, word, type NftToken } from './tokens';
 
 /// The name after `$` (or `define`): nft's identifier.
 export const IDENTIFIER = /^[A-Za-z_.][A-Za-z0-9/_.-]*/;
@@ -178,7 +178,7 @@ export function expandWord(tok: NftToken, scopes: Scopes, spread?: Set<NftToken>
         // The value's own spaces, for explanations that show it.
         if (j > 0) {
           const q = value[j - 1];
-          t.spaced = p.spaced ?? (p.line !== q.line || p.column > (q.end ?? q.column + q.text.length + (q.quoted ? 2 : 0)));
+          t.spaced = p.spaced ?? (p.line !== q.line || p.column > endColumn(q));
         }
         out.push(t);
       });

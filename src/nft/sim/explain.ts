@@ -9,7 +9,7 @@ import { formatVal, type Datatype } from './datatypes';
 import { expression, type Expr } from './expr';
 import { Cursor, lexRule, type Tok } from './lex';
 import { compileRule, type Clause, type CompiledRule } from './rule';
-import { word } from '../parse/tokens';
+import { endColumn, word } from '../parse/tokens';
 
 /// Where an expression is written: 1-based, the end exclusive.
 export interface TextSpan {
@@ -25,9 +25,6 @@ export interface Skip {
 }
 
 const article = (w: string) => `${/^[aeiou]/.test(w) ? 'an' : 'a'} ${w}`;
-const width = (t: Tok) => t.text.length + (t.quoted ? 2 : 0);
-/// The column after a token as written (a variable's value: after its `$NAME`).
-const endOf = (t: Tok) => t.end ?? t.column + width(t);
 const shown = (t: Tok) => (t.quoted ? `"${t.text}"` : t.text);
 
 /// Tokens as written: a space wherever the text had one (or a line break).
@@ -35,7 +32,7 @@ function text(toks: readonly Tok[]): string {
   let out = '';
   toks.forEach((t, i) => {
     const p = toks[i - 1];
-    if (p && (t.spaced ?? (p.line !== t.line || t.column > endOf(p)))) out += ' ';
+    if (p && (t.spaced ?? (p.line !== t.line || t.column > endColumn(p)))) out += ' ';
     out += shown(t);
   });
   return out;
@@ -44,7 +41,7 @@ function text(toks: readonly Tok[]): string {
 function spanOf(toks: readonly Tok[]): TextSpan | undefined {
   if (!toks.length) return undefined;
   const [a, b] = [toks[0], toks[toks.length - 1]];
-  return { line: a.line, column: a.column, endLine: b.line, endColumn: endOf(b) };
+  return { line: a.line, column: a.column, endLine: b.line, endColumn: endColumn(b) };
 }
 
 /// A long set or map shown by its start: `{ 22, 80, 443, … }`.
